@@ -1,0 +1,131 @@
+package dev.resilience.shedding;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+import dev.resilience.support.ProblemDetailWriter;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.servlet.HandlerInterceptor;
+import org.springframework.web.servlet.HandlerMapping;
+
+/**
+ * Answers a request to a {@link Sheddable} endpoint with {@code 429}, {@code Retry-After} and an RFC 9457 problem
+ * body, before its handler runs, while the worker-pool pressure is at or above the endpoint's threshold.
+ *
+ * <p>Only the initial {@code REQUEST} dispatch is judged: async and error dispatches of a request that was let in
+ * are never shed. Actuator endpoints are mapped by their own handler mapping, which this interceptor is not added
+ * to.
+ */
+public class SheddingInterceptor implements HandlerInterceptor {
+
+	private static final Log logger = LogFactory.getLog(SheddingInterceptor.class);
+
+	private static final long DRY_RUN_LOG_INTERVAL_NANOS = Duration.ofSeconds(10).toNanos();
+
+	private final PressureGauge gauge;
+
+	private final SheddableHandlers handlers;
+
+	private final RejectionListener listener;
+
+	private final boolean dryRun;
+
+	private final String retryAfterSeconds;
+
+	private final String detail;
+
+	private final LongAdder rejected = new LongAdder();
+
+	private final LongAdder wouldHaveRejected = new LongAdder();
+
+	private final LongAdder unloggedDryRunRejections = new LongAdder();
+
+	private final AtomicLong nextDryRunLog = new AtomicLong(System.nanoTime());
+
+	/**
+	 * Create the interceptor.
+	 * @param gauge the pressure gauge
+	 * @param handlers which handlers are sheddable, at which threshold
+	 * @param listener told of every (would-be) rejection
+	 * @param retryAfter value of {@code Retry-After}, rounded up to whole seconds
+	 * @param dryRun whether to let every request through, only counting and logging
+	 */
+	public SheddingInterceptor(PressureGauge gauge, SheddableHandlers handlers, RejectionListener listener,
+			Duration retryAfter, boolean dryRun) {
+		this.gauge = gauge;
+		this.handlers = handlers;
+		this.listener = listener;
+		this.dryRun = dryRun;
+		long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+		this.retryAfterSeconds = Long.toString(seconds);
+		this.detail = "The server is shedding load on this endpoint; retry after " + seconds
+				+ ((seconds == 1) ? " second." : " seconds.");
+	}
+
+	@Override
+	public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler)
+			throws Exception {
+		if (request.getDispatcherType() != DispatcherType.REQUEST || !(handler instanceof HandlerMethod method)) {
+			return true;
+		}
+		double threshold = this.handlers.thresholdOf(method);
+		if (Double.isNaN(threshold) || !this.gauge.isAtOrAbove(threshold)) {
+			return true;
+		}
+		String uriTemplate = uriTemplate(request);
+		this.listener.onRejected(uriTemplate, this.dryRun);
+		if (this.dryRun) {
+			this.wouldHaveRejected.increment();
+			logDryRun(request, uriTemplate, threshold);
+			return true;
+		}
+		this.rejected.increment();
+		response.setHeader(HttpHeaders.RETRY_AFTER, this.retryAfterSeconds);
+		ProblemDetailWriter.write(response, 429, "Too Many Requests", this.detail, request.getRequestURI());
+		return false;
+	}
+
+	/**
+	 * Requests rejected since startup.
+	 * @return the count
+	 */
+	public long rejected() {
+		return this.rejected.sum();
+	}
+
+	/**
+	 * Requests that dry-run mode let through but would have rejected, since startup.
+	 * @return the count
+	 */
+	public long wouldHaveRejected() {
+		return this.wouldHaveRejected.sum();
+	}
+
+	private void logDryRun(HttpServletRequest request, String uriTemplate, double threshold) {
+		long now = System.nanoTime();
+		long next = this.nextDryRunLog.get();
+		if (now - next < 0 || !this.nextDryRunLog.compareAndSet(next, now + DRY_RUN_LOG_INTERVAL_NANOS)) {
+			this.unloggedDryRunRejections.increment();
+			return;
+		}
+		long suppressed = this.unloggedDryRunRejections.sumThenReset();
+		logger.warn(String.format(
+				"Load shedding dry run: would have rejected %s %s (pressure %.2f >= threshold %.2f)%s",
+				request.getMethod(), uriTemplate, this.gauge.pressure(), threshold,
+				(suppressed > 0) ? "; " + suppressed + " more since the last report" : ""));
+	}
+
+	private static String uriTemplate(HttpServletRequest request) {
+		Object pattern = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+		return (pattern != null) ? pattern.toString() : "UNKNOWN";
+	}
+
+}

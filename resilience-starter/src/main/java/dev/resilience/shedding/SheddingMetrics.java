@@ -1,0 +1,47 @@
+package dev.resilience.shedding;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+/**
+ * Micrometer metrics of load shedding: gauges {@code resilience.shedding.pressure} and
+ * {@code resilience.shedding.in.flight}, counter {@code resilience.shedding.rejected} tagged with the URI template
+ * and {@code dry.run}.
+ */
+public class SheddingMetrics implements MeterBinder, RejectionListener {
+
+	private final PressureGauge gauge;
+
+	private volatile MeterRegistry registry;
+
+	public SheddingMetrics(PressureGauge gauge) {
+		this.gauge = gauge;
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		Gauge.builder("resilience.shedding.pressure", this.gauge, PressureGauge::pressure)
+			.description("Requests on worker threads divided by the worker capacity")
+			.register(registry);
+		Gauge.builder("resilience.shedding.in.flight", this.gauge, PressureGauge::inFlight)
+			.description("Requests currently occupying a worker thread")
+			.register(registry);
+		this.registry = registry;
+	}
+
+	@Override
+	public void onRejected(String uriTemplate, boolean dryRun) {
+		MeterRegistry registry = this.registry;
+		if (registry != null) {
+			Counter.builder("resilience.shedding.rejected")
+				.description("Requests to @Sheddable endpoints rejected under pressure (dry.run: only counted)")
+				.tag("uri", uriTemplate)
+				.tag("dry.run", Boolean.toString(dryRun))
+				.register(registry)
+				.increment();
+		}
+	}
+
+}

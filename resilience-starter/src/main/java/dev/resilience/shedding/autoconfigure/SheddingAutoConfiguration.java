@@ -1,0 +1,151 @@
+package dev.resilience.shedding.autoconfigure;
+
+import java.util.List;
+
+import dev.resilience.shedding.InFlightRequestFilter;
+import dev.resilience.shedding.JettyWorkerPoolProbe;
+import dev.resilience.shedding.PressureGauge;
+import dev.resilience.shedding.RejectionListener;
+import dev.resilience.shedding.SheddableHandlers;
+import dev.resilience.shedding.SheddingInterceptor;
+import dev.resilience.shedding.SheddingMetrics;
+import dev.resilience.shedding.SheddingSection;
+import dev.resilience.shedding.TomcatWorkerPoolProbe;
+import dev.resilience.shedding.WorkerPoolCapacityListener;
+import dev.resilience.shedding.WorkerPoolProbe;
+import jakarta.servlet.DispatcherType;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.thread.Threading;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
+import org.springframework.web.servlet.DispatcherServlet;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping;
+
+/**
+ * Auto-configuration of load shedding for Spring MVC applications on an embedded servlet server.
+ */
+@AutoConfiguration
+@ConditionalOnWebApplication(type = Type.SERVLET)
+@ConditionalOnClass(DispatcherServlet.class)
+@ConditionalOnBooleanProperty(name = "resilience.shedding.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(SheddingProperties.class)
+public final class SheddingAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	PressureGauge pressureGauge(SheddingProperties properties, Environment environment) {
+		return new PressureGauge(WorkerPoolCapacityListener.provisional(Threading.VIRTUAL.isActive(environment),
+				properties.getMaxConcurrentRequests()));
+	}
+
+	@Bean
+	FilterRegistrationBean<InFlightRequestFilter> inFlightRequestFilter(PressureGauge gauge) {
+		FilterRegistrationBean<InFlightRequestFilter> registration = new FilterRegistrationBean<>(
+				new InFlightRequestFilter(gauge));
+		registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR);
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+		registration.setAsyncSupported(true);
+		return registration;
+	}
+
+	@Bean
+	WorkerPoolCapacityListener workerPoolCapacityListener(PressureGauge gauge, SheddingProperties properties,
+			ObjectProvider<WorkerPoolProbe> probes, Environment environment) {
+		return new WorkerPoolCapacityListener(gauge, probes.orderedStream().toList(),
+				Threading.VIRTUAL.isActive(environment), properties.getMaxConcurrentRequests(),
+				properties.getThreshold());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SheddableHandlers sheddableHandlers(SheddingProperties properties) {
+		return new SheddableHandlers(properties.getThreshold());
+	}
+
+	@Bean
+	SmartInitializingSingleton sheddableHandlersValidation(SheddableHandlers handlers,
+			ObjectProvider<RequestMappingInfoHandlerMapping> mappings) {
+		return () -> mappings.orderedStream().forEach((mapping) -> handlers.validate(mapping.getHandlerMethods().values()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SheddingInterceptor sheddingInterceptor(PressureGauge gauge, SheddableHandlers handlers,
+			List<RejectionListener> listeners, SheddingProperties properties) {
+		RejectionListener listener = switch (listeners.size()) {
+			case 0 -> (uriTemplate, dryRun) -> {
+			};
+			case 1 -> listeners.get(0);
+			default -> (uriTemplate, dryRun) -> listeners.forEach((each) -> each.onRejected(uriTemplate, dryRun));
+		};
+		return new SheddingInterceptor(gauge, handlers, listener, properties.getRetryAfter(), properties.isDryRun());
+	}
+
+	@Bean
+	WebMvcConfigurer sheddingWebMvcConfigurer(SheddingInterceptor interceptor) {
+		return new WebMvcConfigurer() {
+
+			@Override
+			public void addInterceptors(InterceptorRegistry registry) {
+				// first, so that a shed request costs no other interceptor's work
+				registry.addInterceptor(interceptor).order(Ordered.HIGHEST_PRECEDENCE);
+			}
+
+		};
+	}
+
+	@Bean
+	SheddingSection sheddingSection(PressureGauge gauge, SheddingInterceptor interceptor,
+			SheddingProperties properties) {
+		return new SheddingSection(gauge, interceptor, properties.getThreshold(), properties.isDryRun());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.boot.tomcat.TomcatWebServer")
+	static class TomcatProbeConfiguration {
+
+		@Bean
+		TomcatWorkerPoolProbe tomcatWorkerPoolProbe() {
+			return new TomcatWorkerPoolProbe();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.boot.jetty.JettyWebServer")
+	static class JettyProbeConfiguration {
+
+		@Bean
+		JettyWorkerPoolProbe jettyWorkerPoolProbe() {
+			return new JettyWorkerPoolProbe();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
+	static class MetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		SheddingMetrics sheddingMetrics(PressureGauge gauge) {
+			return new SheddingMetrics(gauge);
+		}
+
+	}
+
+}

@@ -1,0 +1,113 @@
+package dev.resilience.shedding;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.jetty.servlet.JettyServletWebServerFactory;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Load shedding on a real Jetty: the capacity is Jetty's pool less the threads its connector leases for good.
+ */
+@SpringBootTest(classes = JettySheddingTests.JettyApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = "server.jetty.threads.max=20")
+class JettySheddingTests {
+
+	private static final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	PressureGauge gauge;
+
+	@Autowired
+	JettyApplication application;
+
+	@Test
+	void capacityIsJettysPoolLessLeasedThreads() {
+		assertThat(this.gauge.capacity().mode()).isEqualTo(PressureGauge.Mode.WORKER_POOL);
+		assertThat(this.gauge.capacity().size()).isBetween(10, 19);
+		assertThat(this.gauge.capacity().source()).contains("Jetty");
+	}
+
+	@Test
+	void shedsWhenJettysWorkersAreBusy() throws Exception {
+		int held = (int) Math.ceil(0.85 * this.gauge.capacity().size()) - 1;
+		List<CompletableFuture<HttpResponse<String>>> holds = new ArrayList<>();
+		try {
+			for (int i = 0; i < held; i++) {
+				holds.add(client.sendAsync(request("/hold"), HttpResponse.BodyHandlers.ofString()));
+			}
+			assertThat(this.application.arrived.tryAcquire(held, 30, TimeUnit.SECONDS)).isTrue();
+			HttpResponse<String> shed = client.send(request("/report"), HttpResponse.BodyHandlers.ofString());
+			assertThat(shed.statusCode()).isEqualTo(429);
+			assertThat(shed.headers().firstValue("Retry-After")).hasValue("1");
+			assertThat(client.send(request("/critical"), HttpResponse.BodyHandlers.ofString()).statusCode())
+				.isEqualTo(200);
+		}
+		finally {
+			this.application.release.countDown();
+			CompletableFuture.allOf(holds.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+		}
+	}
+
+	private HttpRequest request(String path) {
+		return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path)).build();
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	@RestController
+	static class JettyApplication {
+
+		final Semaphore arrived = new Semaphore(0);
+
+		final CountDownLatch release = new CountDownLatch(1);
+
+		@Bean // Tomcat is on the classpath too: choose Jetty explicitly
+		JettyServletWebServerFactory jettyServletWebServerFactory() {
+			return new JettyServletWebServerFactory(0);
+		}
+
+		@GetMapping("/hold")
+		String hold() throws InterruptedException {
+			this.arrived.release();
+			this.release.await(60, TimeUnit.SECONDS);
+			return "held";
+		}
+
+		@Sheddable
+		@GetMapping("/report")
+		String report() {
+			return "report";
+		}
+
+		@GetMapping("/critical")
+		String critical() {
+			return "critical";
+		}
+
+	}
+
+}
