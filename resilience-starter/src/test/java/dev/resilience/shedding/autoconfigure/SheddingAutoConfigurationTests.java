@@ -1,0 +1,164 @@
+package dev.resilience.shedding.autoconfigure;
+
+import dev.resilience.actuate.ResilienceEndpoint;
+import dev.resilience.actuate.autoconfigure.ResilienceEndpointAutoConfiguration;
+import dev.resilience.shedding.InFlightRequestFilter;
+import dev.resilience.shedding.PressureGauge;
+import dev.resilience.shedding.PressureGauge.Capacity;
+import dev.resilience.shedding.PressureGauge.Mode;
+import dev.resilience.shedding.Sheddable;
+import dev.resilience.shedding.SheddingInterceptor;
+import dev.resilience.shedding.SheddingMetrics;
+import dev.resilience.shedding.SheddingSection;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SheddingAutoConfigurationTests {
+
+	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(SheddingAutoConfiguration.class));
+
+	@Test
+	void servletWebApplicationGetsLoadShedding() {
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(PressureGauge.class)
+				.hasSingleBean(SheddingInterceptor.class)
+				.hasSingleBean(SheddingSection.class)
+				.hasSingleBean(SheddingMetrics.class);
+			assertThat(context.getBean("inFlightRequestFilter", FilterRegistrationBean.class).getFilter())
+				.isInstanceOf(InFlightRequestFilter.class);
+			assertThat(context.getBean(PressureGauge.class).capacity().size()).isEqualTo(200);
+		});
+	}
+
+	@Test
+	void notAWebApplicationGetsNothing() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(SheddingAutoConfiguration.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(PressureGauge.class)
+				.doesNotHaveBean(SheddingInterceptor.class));
+	}
+
+	@Test
+	void disabledGetsNothing() {
+		this.runner.withPropertyValues("resilience.shedding.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(PressureGauge.class)
+				.doesNotHaveBean(SheddingInterceptor.class)
+				.doesNotHaveBean("inFlightRequestFilter"));
+	}
+
+	@Test
+	void userGaugeReplacesOurs() {
+		this.runner.withUserConfiguration(UserGaugeConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(PressureGauge.class);
+			assertThat(context.getBean(PressureGauge.class).capacity().source()).isEqualTo("user");
+		});
+	}
+
+	@Test
+	void withoutMicrometerSheddingStillWorks() {
+		this.runner.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
+			.run((context) -> assertThat(context).hasSingleBean(SheddingInterceptor.class)
+				.doesNotHaveBean(SheddingMetrics.class));
+	}
+
+	@Test
+	void withoutActuatorSheddingStillWorks() {
+		this.runner
+			.withConfiguration(AutoConfigurations.of(ResilienceEndpointAutoConfiguration.class,
+					EndpointAutoConfiguration.class))
+			.withClassLoader(new FilteredClassLoader(Endpoint.class))
+			.run((context) -> assertThat(context).hasSingleBean(SheddingInterceptor.class)
+				.doesNotHaveBean(ResilienceEndpoint.class));
+	}
+
+	@Test
+	void endpointListsTheSheddingSection() {
+		this.runner
+			.withConfiguration(AutoConfigurations.of(ResilienceEndpointAutoConfiguration.class,
+					EndpointAutoConfiguration.class))
+			.withPropertyValues("management.endpoints.web.exposure.include=resilience")
+			.run((context) -> assertThat(context.getBean(ResilienceEndpoint.class).resilience())
+				.containsKey("shedding"));
+	}
+
+	@Test
+	void thresholdOutsideTheUnitIntervalFailsStartupNamingTheProperty() {
+		this.runner.withPropertyValues("resilience.shedding.threshold=1.5")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("resilience.shedding.threshold")
+				.hasMessageContaining("greater than 0 and at most 1"));
+		this.runner.withPropertyValues("resilience.shedding.threshold=0")
+			.run((context) -> assertThat(context).hasFailed());
+	}
+
+	@Test
+	void nonPositiveRetryAfterFailsStartupNamingTheProperty() {
+		this.runner.withPropertyValues("resilience.shedding.retry-after=0s")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("resilience.shedding.retry-after")
+				.hasMessageContaining("positive duration"));
+		this.runner.withPropertyValues("resilience.shedding.retry-after=-1s")
+			.run((context) -> assertThat(context).hasFailed());
+	}
+
+	@Test
+	void nonPositiveMaxConcurrentRequestsFailsStartupNamingTheProperty() {
+		this.runner.withPropertyValues("resilience.shedding.max-concurrent-requests=0")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("resilience.shedding.max-concurrent-requests")
+				.hasMessageContaining("at least 1"));
+	}
+
+	@Test
+	void annotationThresholdOutsideTheUnitIntervalFailsStartupNamingTheHandler() {
+		this.runner.withConfiguration(AutoConfigurations.of(WebMvcAutoConfiguration.class))
+			.withUserConfiguration(BadThresholdController.class)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("@Sheddable(threshold = 1.2)")
+				.hasStackTraceContaining("BadThresholdController#report"));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserGaugeConfiguration {
+
+		@Bean
+		PressureGauge userGauge() {
+			return new PressureGauge(new Capacity(Mode.CONCURRENCY_LIMIT, 7, "user"));
+		}
+
+	}
+
+	@RestController
+	static class BadThresholdController {
+
+		@Sheddable(threshold = 1.2)
+		@GetMapping("/report")
+		String report() {
+			return "report";
+		}
+
+	}
+
+}
