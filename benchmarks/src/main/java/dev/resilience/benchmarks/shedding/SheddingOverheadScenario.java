@@ -68,6 +68,8 @@ public final class SheddingOverheadScenario {
 			.redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
 			.start();
+		Thread reaper = new Thread(service::destroyForcibly); // the service must not outlive an interrupted run
+		Runtime.getRuntime().addShutdownHook(reaper);
 		try {
 			String url = "http://127.0.0.1:" + port + "/hello";
 			awaitUp(url);
@@ -79,6 +81,7 @@ public final class SheddingOverheadScenario {
 			if (!service.waitFor(10, TimeUnit.SECONDS)) {
 				service.destroyForcibly();
 			}
+			Runtime.getRuntime().removeShutdownHook(reaper);
 		}
 	}
 
