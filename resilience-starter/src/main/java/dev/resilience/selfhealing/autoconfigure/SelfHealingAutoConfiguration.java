@@ -113,13 +113,19 @@ public final class SelfHealingAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
-	@ConditionalOnEnabledHealthIndicator("self-healing")
 	static class HealthConfiguration {
 
-		@Bean
-		@ConditionalOnMissingBean(name = "selfHealingHealthIndicator")
-		SelfHealingHealthIndicator selfHealingHealthIndicator(SelfHealingStatus status) {
-			return new SelfHealingHealthIndicator(status);
+		// nested again: the enabled-indicator condition's class is in spring-boot-health, absent without it
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnEnabledHealthIndicator("self-healing")
+		static class SelfHealingHealthIndicatorConfiguration {
+
+			@Bean
+			@ConditionalOnMissingBean(name = "selfHealingHealthIndicator")
+			SelfHealingHealthIndicator selfHealingHealthIndicator(SelfHealingStatus status) {
+				return new SelfHealingHealthIndicator(status);
+			}
+
 		}
 
 	}
