@@ -6,10 +6,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@ExtendWith(OutputCaptureExtension.class)
 class DeadlockMonitorTests {
 
 	@TempDir
@@ -36,6 +41,19 @@ class DeadlockMonitorTests {
 		}
 		assertThat(monitor.check()).isEmpty();
 		assertThat(monitor.getDeadlockedThreads()).isEmpty();
+	}
+
+	@Test
+	void deadlockedThreadsStacksAreLoggedOnce(CapturedOutput output) throws Exception {
+		DeadlockMonitor monitor = new DeadlockMonitor(selfHealing(), Duration.ofSeconds(10));
+		try (TestDeadlock deadlock = new TestDeadlock("logged-deadlock")) {
+			monitor.check();
+			monitor.check();
+			monitor.check();
+			assertThat(output.getAll().split("Deadlock among threads ", -1)).hasSize(2);
+			assertThat(output.getAll()).contains("\"logged-deadlock-1\"", "\"logged-deadlock-2\"")
+				.contains(TestDeadlock.class.getName());
+		}
 	}
 
 	@Test

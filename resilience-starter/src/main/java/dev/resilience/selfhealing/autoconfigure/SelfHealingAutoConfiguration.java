@@ -8,6 +8,7 @@ import dev.resilience.selfhealing.MemoryMonitor;
 import dev.resilience.selfhealing.OutOfMemoryErrorFilter;
 import dev.resilience.selfhealing.SelfHealing;
 import dev.resilience.selfhealing.SelfHealingHealthIndicator;
+import dev.resilience.selfhealing.SelfHealingMetrics;
 import dev.resilience.selfhealing.SelfHealingSection;
 import dev.resilience.selfhealing.SelfHealingStatus;
 import dev.resilience.selfhealing.SelfHealingUncaughtExceptionHandler;
@@ -107,6 +108,19 @@ public final class SelfHealingAutoConfiguration {
 			registration.setName("selfHealingOutOfMemoryErrorFilter");
 			registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
 			return registration;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
+	static class MetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		SelfHealingMetrics selfHealingMetrics(SelfHealing selfHealing, MemoryMonitor memory,
+				DeadlockMonitor deadlocks) {
+			return new SelfHealingMetrics(selfHealing, memory, deadlocks);
 		}
 
 	}

@@ -15,9 +15,11 @@ import dev.resilience.selfhealing.MemoryMonitor;
 import dev.resilience.selfhealing.OnFatal;
 import dev.resilience.selfhealing.SelfHealing;
 import dev.resilience.selfhealing.SelfHealingHealthIndicator;
+import dev.resilience.selfhealing.SelfHealingMetrics;
 import dev.resilience.selfhealing.SelfHealingSection;
 import dev.resilience.selfhealing.SelfHealingUncaughtExceptionHandler;
 import dev.resilience.selfhealing.ThreadDumpWriter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -150,6 +152,27 @@ class SelfHealingAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasSingleBean(SelfHealing.class)
 				.hasSingleBean(SelfHealingSection.class)
 				.doesNotHaveBean(SelfHealingHealthIndicator.class));
+	}
+
+	@Test
+	void gaugesForMicrometer() {
+		webRunner().run((context) -> {
+			SimpleMeterRegistry registry = new SimpleMeterRegistry();
+			context.getBean(SelfHealingMetrics.class).bindTo(registry);
+			assertThat(registry.get("resilience.selfhealing.fatal").gauge().value()).isZero();
+			assertThat(registry.get("resilience.selfhealing.gc.overhead").gauge().value()).isBetween(0.0, 1.0);
+			assertThat(registry.get("resilience.selfhealing.deadlocked.threads").gauge().value()).isZero();
+			assertThat(registry.get("resilience.selfhealing.heap.after.gc").gauges()).isNotEmpty();
+			context.getBean(SelfHealing.class).reportFatal(FatalCause.GC_OVERHEAD, "test");
+			assertThat(registry.get("resilience.selfhealing.fatal").gauge().value()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void noGaugesWithoutMicrometer() {
+		webRunner().withClassLoader(new FilteredClassLoader("io.micrometer"))
+			.run((context) -> assertThat(context).hasSingleBean(SelfHealing.class)
+				.doesNotHaveBean(SelfHealingMetrics.class));
 	}
 
 	@Test
