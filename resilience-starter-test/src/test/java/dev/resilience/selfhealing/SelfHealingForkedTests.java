@@ -114,6 +114,27 @@ class SelfHealingForkedTests {
 		}
 	}
 
+	@Test
+	void exitHaltsTheJvmWhenShutdownHangs() throws Exception {
+		try (ForkedService service = ForkedService.start(this.work, "96m", "forked.hang-on-shutdown=true",
+				"resilience.self-healing.on-fatal=exit", "resilience.self-healing.drain-period=0s",
+				"resilience.self-healing.shutdown-timeout=2s")) {
+			// an OutOfMemoryError out of a request thread: Tomcat answers 500 or drops the connection
+			try {
+				service.post("/throw-out-of-memory");
+			}
+			catch (IOException ex) {
+				// the connection of a worker that died of an Error
+			}
+			assertThat(service.awaitExit(Duration.ofSeconds(90))).isEqualTo(SelfHealing.EXIT_STATUS);
+			assertThat(service.output())
+				.contains("Application is fatally broken (OUT_OF_MEMORY): OutOfMemoryError in request"
+						+ " POST /throw-out-of-memory: thrown by the forked service")
+				.contains("Drain period over: exiting with status 70")
+				.contains("hanging on shutdown");
+		}
+	}
+
 	private static void assertUp(ForkedService service, String path) throws IOException, InterruptedException {
 		HttpResponse<String> response = service.get(path);
 		assertThat(response.statusCode()).as("%s: %s", path, response.body()).isEqualTo(200);

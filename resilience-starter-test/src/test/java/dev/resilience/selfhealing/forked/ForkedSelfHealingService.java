@@ -3,10 +3,13 @@ package dev.resilience.selfhealing.forked;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -24,6 +27,16 @@ import org.springframework.web.bind.annotation.RestController;
 @EnableAutoConfiguration(excludeName = "org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration")
 @Import(ForkedSelfHealingService.MemoryController.class)
 public class ForkedSelfHealingService {
+
+	/** With {@code forked.hang-on-shutdown=true}, a bean whose destruction never finishes: shutdown hangs. */
+	@Bean
+	@ConditionalOnBooleanProperty("forked.hang-on-shutdown")
+	DisposableBean hangingOnShutdown() {
+		return () -> {
+			System.out.println("hanging on shutdown");
+			Thread.sleep(Long.MAX_VALUE);
+		};
+	}
 
 	public static void main(String[] args) {
 		Thread.setDefaultUncaughtExceptionHandler((thread, ex) -> System.out
@@ -54,6 +67,12 @@ public class ForkedSelfHealingService {
 			this.churn[this.next] = new byte[kb * 1024];
 			this.next = (this.next + 1) % this.churn.length;
 			return this.next;
+		}
+
+		/** Throw an OutOfMemoryError out of this request thread, as an exhausted heap would. */
+		@PostMapping("/throw-out-of-memory")
+		String throwOutOfMemory() {
+			throw new OutOfMemoryError("thrown by the forked service");
 		}
 
 		/** Start a thread that allocates until it dies of an OutOfMemoryError, which frees what it held. */
