@@ -9,6 +9,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.AvailabilityState;
 import org.springframework.boot.availability.LivenessState;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.context.ApplicationEventPublisher;
@@ -142,14 +143,9 @@ public class SelfHealing {
 		publish(ReadinessState.ACCEPTING_TRAFFIC);
 	}
 
-	private void publish(Object state) {
+	private void publish(AvailabilityState state) {
 		try {
-			if (state instanceof LivenessState liveness) {
-				AvailabilityChangeEvent.publish(this.events, this, liveness);
-			}
-			else if (state instanceof ReadinessState readiness) {
-				AvailabilityChangeEvent.publish(this.events, this, readiness);
-			}
+			AvailabilityChangeEvent.publish(this.events, this, state);
 		}
 		catch (Throwable ex) {
 			try {

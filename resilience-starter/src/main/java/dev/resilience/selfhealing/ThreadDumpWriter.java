@@ -101,7 +101,8 @@ public class ThreadDumpWriter {
 			if (depth == 0 && info.getLockInfo() != null) {
 				String verb = switch (info.getThreadState()) {
 					case BLOCKED -> "waiting to lock ";
-					case WAITING, TIMED_WAITING -> "parking to wait for / waiting on ";
+					case WAITING, TIMED_WAITING -> "park".equals(stack[0].getMethodName()) ? "parking to wait for "
+							: "waiting on ";
 					default -> "waiting on ";
 				};
 				text.append("\t- ").append(verb).append(describe(info.getLockInfo())).append('\n');

@@ -45,6 +45,7 @@ class ThreadDumpWriterTests {
 			String dump = Files.readString(new ThreadDumpWriter(this.temp).write());
 			assertThat(dump).contains("\"dump-deadlock-1\"")
 				.contains("lock held by \"dump-deadlock-2\"")
+				.contains("- parking to wait for <0x")
 				.contains("Locked ownable synchronizers:")
 				.contains("java.util.concurrent.locks.ReentrantLock$NonfairSync")
 				.contains("Found Java-level deadlock among 2 threads");
