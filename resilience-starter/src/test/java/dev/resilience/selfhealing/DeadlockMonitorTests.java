@@ -85,9 +85,7 @@ class DeadlockMonitorTests {
 	}
 
 	private SelfHealing selfHealing() {
-		return new SelfHealing((event) -> {
-		}, new ThreadDumpWriter(this.dumps), OnFatal.REPORT, Duration.ZERO, (status) -> {
-		});
+		return TestSelfHealing.reportOnly(this.dumps);
 	}
 
 }

@@ -4,8 +4,10 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +23,8 @@ class MemoryMonitorTests {
 
 	@TempDir
 	Path dumps;
+
+	private final List<MemoryMonitor> started = new ArrayList<>();
 
 	@Test
 	void watchesOldGenerationPoolAndRestoresItsThresholdOnStop() {
@@ -47,48 +51,30 @@ class MemoryMonitorTests {
 	@Test
 	void oldGenerationAboveThresholdAfterCollectionIsFatal() throws Exception {
 		SelfHealing selfHealing = selfHealing();
-		MemoryMonitor monitor = new MemoryMonitor(selfHealing, 0.000001, 1.0, 60_000);
-		monitor.start();
-		try {
-			awaitFatalWhileCollecting(selfHealing);
-			assertThat(selfHealing.getFatality().cause()).isEqualTo(FatalCause.HEAP_AFTER_GC);
-			assertThat(selfHealing.getFatality().detail()).contains("of its maximum after a collection (threshold 0%)");
-			assertThat(monitor.getOldGenAfterGc()).isNotEmpty();
-		}
-		finally {
-			monitor.stop();
-		}
+		MemoryMonitor monitor = started(new MemoryMonitor(selfHealing, 0.000001, 1.0, 60_000));
+		awaitFatalWhileCollecting(selfHealing);
+		assertThat(selfHealing.getFatality().cause()).isEqualTo(FatalCause.HEAP_AFTER_GC);
+		assertThat(selfHealing.getFatality().detail()).contains("of its maximum after a collection (threshold 0%)");
+		assertThat(monitor.getOldGenAfterGc()).isNotEmpty();
 	}
 
 	@Test
 	void gcPausesAboveShareOfWindowAreFatal() throws Exception {
 		SelfHealing selfHealing = selfHealing();
-		MemoryMonitor monitor = new MemoryMonitor(selfHealing, 1.0, 0.000001, 1_000);
-		monitor.start();
-		try {
-			awaitFatalWhileCollecting(selfHealing);
-			assertThat(selfHealing.getFatality().cause()).isEqualTo(FatalCause.GC_OVERHEAD);
-			assertThat(selfHealing.getFatality().detail()).contains("of wall time spent in GC pauses");
-		}
-		finally {
-			monitor.stop();
-		}
+		started(new MemoryMonitor(selfHealing, 1.0, 0.000001, 1_000));
+		awaitFatalWhileCollecting(selfHealing);
+		assertThat(selfHealing.getFatality().cause()).isEqualTo(FatalCause.GC_OVERHEAD);
+		assertThat(selfHealing.getFatality().detail()).contains("of wall time spent in GC pauses");
 	}
 
 	@Test
 	void healthyJvmIsNotFatal() throws Exception {
 		SelfHealing selfHealing = selfHealing();
-		MemoryMonitor monitor = new MemoryMonitor(selfHealing, 0.99, 0.99, 60_000);
-		monitor.start();
-		try {
-			System.gc();
-			Thread.sleep(200);
-			assertThat(selfHealing.isFatal()).isFalse();
-			assertThat(monitor.getGcOverhead()).isLessThan(0.99);
-		}
-		finally {
-			monitor.stop();
-		}
+		MemoryMonitor monitor = started(new MemoryMonitor(selfHealing, 0.99, 0.99, 60_000));
+		System.gc();
+		Thread.sleep(200);
+		assertThat(selfHealing.isFatal()).isFalse();
+		assertThat(monitor.getGcOverhead()).isLessThan(0.99);
 	}
 
 	@Test
@@ -107,6 +93,17 @@ class MemoryMonitorTests {
 			.allSatisfy((name) -> assertThat(MemoryMonitor.isOldGen(name)).isFalse());
 	}
 
+	@AfterEach
+	void stopMonitors() {
+		this.started.forEach(MemoryMonitor::stop);
+	}
+
+	private MemoryMonitor started(MemoryMonitor monitor) {
+		monitor.start();
+		this.started.add(monitor);
+		return monitor;
+	}
+
 	private static void awaitFatalWhileCollecting(SelfHealing selfHealing) throws InterruptedException {
 		long deadline = System.nanoTime() + TIMEOUT.toNanos();
 		while (!selfHealing.isFatal() && System.nanoTime() < deadline) {
@@ -122,9 +119,7 @@ class MemoryMonitorTests {
 	}
 
 	private SelfHealing selfHealing() {
-		return new SelfHealing((event) -> {
-		}, new ThreadDumpWriter(this.dumps), OnFatal.REPORT, Duration.ZERO, (status) -> {
-		});
+		return TestSelfHealing.reportOnly(this.dumps);
 	}
 
 }

@@ -1,7 +1,6 @@
 package dev.resilience.selfhealing;
 
 import java.nio.file.Path;
-import java.time.Duration;
 
 import jakarta.servlet.ServletException;
 import org.junit.jupiter.api.Test;
@@ -71,9 +70,7 @@ class OutOfMemoryErrorFilterTests {
 	}
 
 	private SelfHealing selfHealing() {
-		return new SelfHealing((event) -> {
-		}, new ThreadDumpWriter(this.dumps), OnFatal.REPORT, Duration.ZERO, (status) -> {
-		});
+		return TestSelfHealing.reportOnly(this.dumps);
 	}
 
 }

@@ -1,7 +1,7 @@
 package dev.resilience.selfhealing;
 
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -21,6 +21,8 @@ class SelfHealingUncaughtExceptionHandlerTests {
 
 	private final List<Throwable> seenByPrevious = new CopyOnWriteArrayList<>();
 
+	private final List<SelfHealingUncaughtExceptionHandler> installed = new ArrayList<>();
+
 	@BeforeEach
 	void installPrevious() {
 		this.original = Thread.getDefaultUncaughtExceptionHandler();
@@ -29,60 +31,50 @@ class SelfHealingUncaughtExceptionHandlerTests {
 
 	@AfterEach
 	void restoreOriginal() {
+		for (int i = this.installed.size() - 1; i >= 0; i--) {
+			this.installed.get(i).stop();
+		}
 		Thread.setDefaultUncaughtExceptionHandler(this.original);
+	}
+
+	private SelfHealing installed() {
+		SelfHealing selfHealing = selfHealing();
+		SelfHealingUncaughtExceptionHandler handler = new SelfHealingUncaughtExceptionHandler(selfHealing);
+		handler.start();
+		this.installed.add(handler);
+		return selfHealing;
 	}
 
 	@Test
 	void outOfMemoryErrorEndingThreadIsFatalAndPreviousHandlerStillRuns() throws Exception {
-		SelfHealing selfHealing = selfHealing();
-		SelfHealingUncaughtExceptionHandler handler = new SelfHealingUncaughtExceptionHandler(selfHealing);
-		handler.start();
-		try {
-			OutOfMemoryError oom = new OutOfMemoryError("Java heap space");
-			die("worker-7", oom);
-			assertThat(selfHealing.getFatality().cause()).isEqualTo(FatalCause.OUT_OF_MEMORY);
-			assertThat(selfHealing.getFatality().detail())
-				.isEqualTo("OutOfMemoryError in thread \"worker-7\": Java heap space");
-			assertThat(this.seenByPrevious).containsExactly(oom);
-		}
-		finally {
-			handler.stop();
-		}
+		SelfHealing selfHealing = installed();
+		OutOfMemoryError oom = new OutOfMemoryError("Java heap space");
+		die("worker-7", oom);
+		assertThat(selfHealing.getFatality().cause()).isEqualTo(FatalCause.OUT_OF_MEMORY);
+		assertThat(selfHealing.getFatality().detail())
+			.isEqualTo("OutOfMemoryError in thread \"worker-7\": Java heap space");
+		assertThat(this.seenByPrevious).containsExactly(oom);
 	}
 
 	@Test
 	void realOutOfMemoryErrorFromJvmIsSeen() throws Exception {
-		SelfHealing selfHealing = selfHealing();
-		SelfHealingUncaughtExceptionHandler handler = new SelfHealingUncaughtExceptionHandler(selfHealing);
-		handler.start();
-		try {
-			// the JVM refuses this array at once, without filling the heap
-			Thread thread = new Thread(() -> System.out.println(new long[Integer.MAX_VALUE].length), "too-big");
-			thread.start();
-			thread.join(10_000);
-			assertThat(selfHealing.getFatality().detail())
-				.startsWith("OutOfMemoryError in thread \"too-big\": Requested array size exceeds VM limit");
-			assertThat(this.seenByPrevious).singleElement().isInstanceOf(OutOfMemoryError.class);
-		}
-		finally {
-			handler.stop();
-		}
+		SelfHealing selfHealing = installed();
+		// the JVM refuses this array at once, without filling the heap
+		Thread thread = new Thread(() -> System.out.println(new long[Integer.MAX_VALUE].length), "too-big");
+		thread.start();
+		thread.join(10_000);
+		assertThat(selfHealing.getFatality().detail())
+			.startsWith("OutOfMemoryError in thread \"too-big\": Requested array size exceeds VM limit");
+		assertThat(this.seenByPrevious).singleElement().isInstanceOf(OutOfMemoryError.class);
 	}
 
 	@Test
 	void otherExceptionsOnlyReachPreviousHandler() throws Exception {
-		SelfHealing selfHealing = selfHealing();
-		SelfHealingUncaughtExceptionHandler handler = new SelfHealingUncaughtExceptionHandler(selfHealing);
-		handler.start();
-		try {
-			IllegalStateException failure = new IllegalStateException("boom");
-			die("worker", failure);
-			assertThat(selfHealing.isFatal()).isFalse();
-			assertThat(this.seenByPrevious).containsExactly(failure);
-		}
-		finally {
-			handler.stop();
-		}
+		SelfHealing selfHealing = installed();
+		IllegalStateException failure = new IllegalStateException("boom");
+		die("worker", failure);
+		assertThat(selfHealing.isFatal()).isFalse();
+		assertThat(this.seenByPrevious).containsExactly(failure);
 	}
 
 	@Test
@@ -148,9 +140,7 @@ class SelfHealingUncaughtExceptionHandlerTests {
 	}
 
 	private SelfHealing selfHealing() {
-		return new SelfHealing((event) -> {
-		}, new ThreadDumpWriter(this.dumps), OnFatal.REPORT, Duration.ZERO, (status) -> {
-		});
+		return TestSelfHealing.reportOnly(this.dumps);
 	}
 
 }
