@@ -47,6 +47,12 @@ public class JvmOutOfMemoryFlags implements DisposableBean {
 		if (heapDumpDirectory != null) {
 			enableHeapDumps(heapDumpDirectory);
 		}
+		if (logger.isInfoEnabled()) {
+			logger.info("JVM out-of-memory flags: " + toMap()
+					+ (Boolean.FALSE.equals(getHeapDumpOnOutOfMemoryError())
+							? "; no heap dump will be written, set resilience.self-healing.heap-dump-path to keep one"
+							: ""));
+		}
 	}
 
 	private static HotSpotDiagnosticMXBean diagnostics() {

@@ -29,7 +29,8 @@ class MemoryMonitorTests {
 	@Test
 	void watchesOldGenerationPoolAndRestoresItsThresholdOnStop() {
 		MemoryMonitor monitor = new MemoryMonitor(selfHealing(), 0.9, 0.5, 60_000);
-		assertThat(monitor.getWatchedPools()).isNotEmpty().allSatisfy((name) -> assertThat(MemoryMonitor.isOldGen(name)).isTrue());
+		assertThat(monitor.getWatchedPools()).isNotEmpty()
+			.allSatisfy((name) -> assertThat(MemoryMonitor.isOldGen(name)).isTrue());
 		List<MemoryPoolMXBean> pools = ManagementFactory.getMemoryPoolMXBeans()
 			.stream()
 			.filter((pool) -> monitor.getWatchedPools().contains(pool.getName()))

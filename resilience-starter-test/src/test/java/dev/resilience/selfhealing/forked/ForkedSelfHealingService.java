@@ -24,7 +24,8 @@ import org.springframework.web.bind.annotation.RestController;
  * Runs on Tomcat: Jetty, also on this module's test classpath, is left out.
  */
 @SpringBootConfiguration
-@EnableAutoConfiguration(excludeName = "org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration")
+@EnableAutoConfiguration(
+		excludeName = "org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration")
 @Import(ForkedSelfHealingService.MemoryController.class)
 public class ForkedSelfHealingService {
 

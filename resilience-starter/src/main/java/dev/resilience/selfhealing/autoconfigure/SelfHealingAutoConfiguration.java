@@ -33,7 +33,8 @@ import org.springframework.core.Ordered;
  * liveness and readiness, writes a thread dump and, with {@code resilience.self-healing.on-fatal=exit}, drains and
  * exits.
  */
-@AutoConfiguration(beforeName = "org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration")
+@AutoConfiguration(
+		beforeName = "org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration")
 @ConditionalOnBooleanProperty(name = "resilience.self-healing.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(SelfHealingProperties.class)
 public final class SelfHealingAutoConfiguration {
