@@ -100,8 +100,10 @@ class SelfHealingForkedTests {
 	@Test
 	void outOfMemoryErrorInBackgroundThreadIsSeenAndPreviousHandlerStillRuns() throws Exception {
 		// only an OutOfMemoryError can make this service fatal: the GC thresholds cannot be exceeded
+		Path heapDumps = this.work.resolve("heap");
 		try (ForkedService service = ForkedService.start(this.work, "96m",
-				"resilience.self-healing.heap-after-gc-threshold=1", "resilience.self-healing.gc-overhead-threshold=1")) {
+				"resilience.self-healing.heap-after-gc-threshold=1", "resilience.self-healing.gc-overhead-threshold=1",
+				"resilience.self-healing.heap-dump-path=" + heapDumps)) {
 			assertThat(service.post("/leak-in-background").body()).isEqualTo("background-leaker");
 			HttpResponse<String> liveness = awaitStatus(service, "/actuator/health/liveness", 503, Duration.ofSeconds(90));
 			assertThat(liveness.body()).contains("\"DOWN\"");
@@ -111,6 +113,10 @@ class SelfHealingForkedTests {
 			assertThat(service.output())
 				.contains("previous-uncaught-handler ran for background-leaker: java.lang.OutOfMemoryError");
 			assertThat(files(this.work.resolve("dumps"))).hasSize(1);
+			// HeapDumpOnOutOfMemoryError, turned on at runtime: the JVM wrote the heap dump before the error was thrown
+			assertThat(files(heapDumps)).singleElement()
+				.satisfies((dump) -> assertThat(dump.getFileName().toString()).matches("java_pid\\d+\\.hprof"));
+			assertThat(selfHealing.body()).contains("\"HeapDumpOnOutOfMemoryError\":true");
 		}
 	}
 
