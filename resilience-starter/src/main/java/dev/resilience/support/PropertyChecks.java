@@ -27,6 +27,18 @@ public final class PropertyChecks {
 	}
 
 	/**
+	 * Reject a duration that is {@code null} or negative; zero is allowed.
+	 * @param errors where to record the rejection
+	 * @param field the property's field name, relative to the properties class
+	 * @param value the bound value
+	 */
+	public static void notNegative(Errors errors, String field, Duration value) {
+		if (value == null || value.isNegative()) {
+			errors.rejectValue(field, "notNegative", "must be zero or a positive duration, for example 0s or 30s");
+		}
+	}
+
+	/**
 	 * Reject a whole number below a minimum.
 	 * @param errors where to record the rejection
 	 * @param field the property's field name, relative to the properties class

@@ -1,0 +1,94 @@
+package dev.resilience.selfhealing.forked;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Small service that {@code SelfHealingForkedTests} runs in a JVM of its own with a small heap, because the JVM itself
+ * must fail: it leaks memory on request, churns memory at a healthy level, and leaks in a background thread until that
+ * thread dies of a real {@link OutOfMemoryError}. Prints its port as {@code forked-port=N}; its default
+ * uncaught-exception handler, installed before the application starts, prints {@code previous-uncaught-handler ran}.
+ * Runs on Tomcat: Jetty, also on this module's test classpath, is left out.
+ */
+@SpringBootConfiguration
+@EnableAutoConfiguration(
+		excludeName = "org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration")
+@Import(ForkedSelfHealingService.MemoryController.class)
+public class ForkedSelfHealingService {
+
+	/** With {@code forked.hang-on-shutdown=true}, a bean whose destruction never finishes: shutdown hangs. */
+	@Bean
+	@ConditionalOnBooleanProperty("forked.hang-on-shutdown")
+	DisposableBean hangingOnShutdown() {
+		return () -> {
+			System.out.println("hanging on shutdown");
+			Thread.sleep(Long.MAX_VALUE);
+		};
+	}
+
+	public static void main(String[] args) {
+		Thread.setDefaultUncaughtExceptionHandler((thread, ex) -> System.out
+			.println("previous-uncaught-handler ran for " + thread.getName() + ": " + ex.getClass().getName()));
+		ConfigurableApplicationContext context = SpringApplication.run(ForkedSelfHealingService.class, args);
+		System.out.println("forked-port=" + context.getEnvironment().getProperty("local.server.port"));
+	}
+
+	@RestController
+	static class MemoryController {
+
+		private static final List<byte[]> leaked = new ArrayList<>();
+
+		private final byte[][] churn = new byte[32][];
+
+		private int next;
+
+		/** Keep {@code kb} more kilobytes for ever, like a cache without a bound. */
+		@PostMapping("/leak")
+		synchronized int leak(@RequestParam int kb) {
+			leaked.add(new byte[kb * 1024]);
+			return leaked.size();
+		}
+
+		/** Allocate {@code kb} kilobytes that replace the oldest of 32 retained blocks: steady, bounded memory. */
+		@GetMapping("/churn")
+		synchronized int churn(@RequestParam int kb) {
+			this.churn[this.next] = new byte[kb * 1024];
+			this.next = (this.next + 1) % this.churn.length;
+			return this.next;
+		}
+
+		/** Throw an OutOfMemoryError out of this request thread, as an exhausted heap would. */
+		@PostMapping("/throw-out-of-memory")
+		String throwOutOfMemory() {
+			throw new OutOfMemoryError("thrown by the forked service");
+		}
+
+		/** Start a thread that allocates until it dies of an OutOfMemoryError, which frees what it held. */
+		@PostMapping("/leak-in-background")
+		String leakInBackground() {
+			Thread leaker = new Thread(() -> {
+				List<byte[]> held = new ArrayList<>();
+				while (true) {
+					held.add(new byte[4 * 1024 * 1024]);
+				}
+			}, "background-leaker");
+			leaker.start();
+			return leaker.getName();
+		}
+
+	}
+
+}

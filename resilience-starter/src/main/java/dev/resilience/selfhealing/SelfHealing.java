@@ -1,0 +1,193 @@
+package dev.resilience.selfhealing;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.AvailabilityState;
+import org.springframework.boot.availability.LivenessState;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.context.ApplicationEventPublisher;
+
+/**
+ * The application's fatal state. The first {@link #reportFatal(FatalCause, String) report} publishes
+ * {@link LivenessState#BROKEN} and {@link ReadinessState#REFUSING_TRAFFIC}, writes a thread dump and, with
+ * {@link OnFatal#EXIT}, ends the process with {@link #EXIT_STATUS} after the drain period. Later reports are ignored:
+ * a fatal application stays fatal until it is restarted.
+ *
+ * <p>Keeps a small memory reserve that it releases on the first report, so that logging, the thread dump and the
+ * probes still have room when the heap is exhausted.
+ */
+public class SelfHealing {
+
+	/**
+	 * Exit status of a process that {@link OnFatal#EXIT exits} because it is fatally broken: {@code 70}, the
+	 * {@code EX_SOFTWARE} of {@code sysexits.h} (internal software error). Distinct from the {@code 3} of the JVM's
+	 * own {@code -XX:+ExitOnOutOfMemoryError}, {@code 1} of a failed startup and {@code 137}/{@code 143} of a kill.
+	 */
+	public static final int EXIT_STATUS = 70;
+
+	private static final Log logger = LogFactory.getLog(SelfHealing.class);
+
+	private static final int RESERVE_BYTES = 1024 * 1024;
+
+	private final ApplicationEventPublisher events;
+
+	private final ThreadDumpWriter threadDumps;
+
+	private final OnFatal onFatal;
+
+	private final Duration drainPeriod;
+
+	private final FatalExit exit;
+
+	private final AtomicReference<Fatality> fatality = new AtomicReference<>();
+
+	private volatile byte[] reserve = new byte[RESERVE_BYTES];
+
+	private volatile Thread exitThread;
+
+	public SelfHealing(ApplicationEventPublisher events, ThreadDumpWriter threadDumps, OnFatal onFatal,
+			Duration drainPeriod, FatalExit exit) {
+		this.events = events;
+		this.threadDumps = threadDumps;
+		this.onFatal = onFatal;
+		this.drainPeriod = drainPeriod;
+		this.exit = exit;
+	}
+
+	/**
+	 * Declare the application fatally broken. Only the first report has an effect.
+	 * @param cause what went wrong
+	 * @param detail description of this occurrence
+	 * @return {@code true} if this was the first report
+	 */
+	public boolean reportFatal(FatalCause cause, String detail) {
+		Fatality first = new Fatality(cause, detail, Instant.now(), null);
+		if (!this.fatality.compareAndSet(null, first)) {
+			return false;
+		}
+		this.reserve = null;
+		try {
+			logger.error("Application is fatally broken (" + cause + "): " + detail
+					+ "; liveness BROKEN, readiness REFUSING_TRAFFIC"
+					+ ((this.onFatal == OnFatal.EXIT) ? ", exiting with status " + EXIT_STATUS + " in "
+							+ this.drainPeriod.toMillis() + "ms" : ""));
+		}
+		catch (Throwable ex) {
+			// logging must not stop the probes from flipping
+		}
+		publish(ReadinessState.REFUSING_TRAFFIC);
+		publish(LivenessState.BROKEN);
+		Path dump = writeThreadDump();
+		if (dump != null) {
+			this.fatality.compareAndSet(first, new Fatality(cause, detail, first.time(), dump));
+		}
+		if (this.onFatal == OnFatal.EXIT) {
+			scheduleExit();
+		}
+		return true;
+	}
+
+	/**
+	 * The first fatal condition reported, if any.
+	 * @return the fatality, or {@code null} while the application is healthy
+	 */
+	public Fatality getFatality() {
+		return this.fatality.get();
+	}
+
+	/**
+	 * Whether a fatal condition has been reported.
+	 * @return {@code true} once fatal
+	 */
+	public boolean isFatal() {
+		return this.fatality.get() != null;
+	}
+
+	/**
+	 * What happens after a fatal condition is reported.
+	 * @return the configured action
+	 */
+	public OnFatal getOnFatal() {
+		return this.onFatal;
+	}
+
+	/**
+	 * How long a fatal application keeps running, refusing new traffic, before it exits.
+	 * @return the drain period
+	 */
+	public Duration getDrainPeriod() {
+		return this.drainPeriod;
+	}
+
+	/**
+	 * Return to the healthy state: cancel a pending exit, publish {@link LivenessState#CORRECT} and
+	 * {@link ReadinessState#ACCEPTING_TRAFFIC}. For tests that trigger fatal conditions on purpose; a real fatal
+	 * condition is only cured by a restart.
+	 */
+	public void reset() {
+		Thread pending = this.exitThread;
+		if (pending != null) {
+			pending.interrupt();
+			this.exitThread = null;
+		}
+		this.fatality.set(null);
+		this.reserve = new byte[RESERVE_BYTES];
+		publish(LivenessState.CORRECT);
+		publish(ReadinessState.ACCEPTING_TRAFFIC);
+	}
+
+	private void publish(AvailabilityState state) {
+		try {
+			AvailabilityChangeEvent.publish(this.events, this, state);
+		}
+		catch (Throwable ex) {
+			try {
+				logger.error("Could not publish " + state, ex);
+			}
+			catch (Throwable ignored) {
+				// nothing left to tell
+			}
+		}
+	}
+
+	private Path writeThreadDump() {
+		try {
+			Path file = this.threadDumps.write();
+			logger.error("Thread dump written to " + file);
+			return file;
+		}
+		catch (Throwable ex) {
+			try {
+				logger.error("Could not write a thread dump to " + this.threadDumps.getDirectory(), ex);
+			}
+			catch (Throwable ignored) {
+				// nothing left to tell
+			}
+			return null;
+		}
+	}
+
+	private void scheduleExit() {
+		Thread thread = new Thread(() -> {
+			try {
+				Thread.sleep(this.drainPeriod.toMillis());
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+			logger.error("Drain period over: exiting with status " + EXIT_STATUS);
+			this.exit.exit(EXIT_STATUS);
+		}, "resilience-self-healing-exit");
+		thread.setDaemon(false);
+		this.exitThread = thread;
+		thread.start();
+	}
+
+}
