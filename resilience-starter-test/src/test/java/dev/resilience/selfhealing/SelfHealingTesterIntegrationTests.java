@@ -162,8 +162,7 @@ class SelfHealingTesterIntegrationTests {
 	}
 
 	@SpringBootConfiguration
-	@EnableAutoConfiguration(
-			excludeName = "org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration")
+	@EnableAutoConfiguration
 	@Import(AllocatingController.class)
 	static class TestApplication {
 

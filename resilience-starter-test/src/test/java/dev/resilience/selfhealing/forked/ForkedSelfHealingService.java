@@ -21,11 +21,9 @@ import org.springframework.web.bind.annotation.RestController;
  * must fail: it leaks memory on request, churns memory at a healthy level, and leaks in a background thread until that
  * thread dies of a real {@link OutOfMemoryError}. Prints its port as {@code forked-port=N}; its default
  * uncaught-exception handler, installed before the application starts, prints {@code previous-uncaught-handler ran}.
- * Runs on Tomcat: Jetty, also on this module's test classpath, is left out.
  */
 @SpringBootConfiguration
-@EnableAutoConfiguration(
-		excludeName = "org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration")
+@EnableAutoConfiguration
 @Import(ForkedSelfHealingService.MemoryController.class)
 public class ForkedSelfHealingService {
 
