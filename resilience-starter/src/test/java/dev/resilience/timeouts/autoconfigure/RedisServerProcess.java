@@ -37,18 +37,31 @@ final class RedisServerProcess implements AutoCloseable {
 			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
 			.start();
 		RedisServerProcess server = new RedisServerProcess(process, port);
+		try {
+			server.awaitResponsive();
+		}
+		catch (IllegalStateException ex) {
+			server.close();
+			throw ex;
+		}
+		return server;
+	}
+
+	/**
+	 * Wait until the server answers {@code PING}: after start, or after a stall.
+	 */
+	void awaitResponsive() throws InterruptedException {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
 		while (System.nanoTime() < deadline) {
-			if (!process.isAlive()) {
-				throw new IllegalStateException("redis-server exited with " + process.exitValue());
+			if (!this.process.isAlive()) {
+				throw new IllegalStateException("redis-server exited with " + this.process.exitValue());
 			}
-			if ("+PONG".equals(server.send("PING"))) {
-				return server;
+			if ("+PONG".equals(send("PING"))) {
+				return;
 			}
 			Thread.sleep(50);
 		}
-		server.close();
-		throw new IllegalStateException("redis-server did not answer PING on port " + port);
+		throw new IllegalStateException("redis-server did not answer PING on port " + this.port);
 	}
 
 	int port() {
@@ -72,7 +85,7 @@ final class RedisServerProcess implements AutoCloseable {
 	private String send(String command) {
 		try (Socket socket = new Socket()) {
 			socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), this.port), 1000);
-			socket.setSoTimeout(1000);
+			socket.setSoTimeout(5000);
 			socket.getOutputStream().write((command + "\r\n").getBytes(StandardCharsets.US_ASCII));
 			return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
 				.readLine();
