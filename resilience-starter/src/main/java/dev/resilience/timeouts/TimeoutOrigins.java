@@ -43,7 +43,7 @@ public final class TimeoutOrigins {
 		ConfigurationProperty configured = find(property);
 		if (configured != null && Objects.equals(bind(property), actual)) {
 			boolean starter = isStarterDefault(configured);
-			String detail = starter ? "property source '" + DEFAULTS_PROPERTY_SOURCE + "'" : describe(configured);
+			String detail = describe(configured);
 			return new EffectiveTimeout(client, timeout, property, actual, actual == null,
 					starter ? TimeoutOrigin.STARTER_DEFAULT : TimeoutOrigin.USER, detail, holdsThreads);
 		}
@@ -80,7 +80,7 @@ public final class TimeoutOrigins {
 		boolean starter = isStarterDefault(configured);
 		return new EffectiveTimeout(client, timeout, property, value, value == null,
 				starter ? TimeoutOrigin.STARTER_DEFAULT : TimeoutOrigin.USER,
-				starter ? "property source '" + DEFAULTS_PROPERTY_SOURCE + "'" : describe(configured), holdsThreads);
+				describe(configured), holdsThreads);
 	}
 
 	/**

@@ -14,9 +14,11 @@ import org.springframework.boot.context.properties.bind.handler.IgnoreTopLevelCo
 import org.springframework.boot.context.properties.bind.validation.ValidationBindHandler;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.env.OriginTrackedMapPropertySource;
+import org.springframework.boot.origin.Origin;
+import org.springframework.boot.origin.OriginTrackedValue;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
-import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.PropertySource;
 
@@ -67,19 +69,25 @@ public class TimeoutDefaultsEnvironmentPostProcessor implements EnvironmentPostP
 			return;
 		}
 		Map<String, Object> defaults = new LinkedHashMap<>();
-		defaults.put("resilience.timeouts.profiles.lookup.read", format(LOOKUP_READ));
-		defaults.put("resilience.timeouts.profiles.batch.read", format(BATCH_READ));
-		sources.addLast(new MapPropertySource(TimeoutOrigins.DEFAULTS_PROPERTY_SOURCE, defaults));
+		defaults.put("resilience.timeouts.profiles.lookup.read", tracked(format(LOOKUP_READ), "built-in profile"));
+		defaults.put("resilience.timeouts.profiles.batch.read", tracked(format(BATCH_READ), "built-in profile"));
+		sources.addLast(new OriginTrackedMapPropertySource(TimeoutOrigins.DEFAULTS_PROPERTY_SOURCE, defaults, true));
 		TimeoutsProperties properties = bind(environment);
 		defaults.putAll(clientDefaults(properties));
 		defaults.putAll(serverDefaults());
 		properties.getServiceclient().forEach((group, client) -> {
 			TimeoutsProperties.Profile profile = properties.getProfiles().get(client.getProfile());
 			String prefix = "spring.http.serviceclient." + group + ".";
-			defaults.put(prefix + "connect-timeout", format(properties.connectOf(profile)));
-			defaults.put(prefix + "read-timeout", format(properties.readOf(profile)));
+			String description = "profile '" + client.getProfile() + "' from resilience.timeouts.serviceclient."
+					+ group + ".profile";
+			defaults.put(prefix + "connect-timeout", tracked(format(properties.connectOf(profile)), description));
+			defaults.put(prefix + "read-timeout", tracked(format(properties.readOf(profile)), description));
 		});
 		removeDefaultProperties(sources, defaults);
+	}
+
+	private static OriginTrackedValue tracked(Object value, String description) {
+		return OriginTrackedValue.of(value, new DefaultsOrigin(description));
 	}
 
 	/**
@@ -90,18 +98,22 @@ public class TimeoutDefaultsEnvironmentPostProcessor implements EnvironmentPostP
 	static Map<String, Object> clientDefaults(TimeoutsProperties properties) {
 		Duration connect = properties.getConnect();
 		Duration read = properties.getRead();
+		String followsConnect = "follows resilience.timeouts.connect";
+		String followsRead = "follows resilience.timeouts.read";
 		Map<String, Object> defaults = new LinkedHashMap<>();
-		defaults.put("spring.http.clients.connect-timeout", format(connect));
-		defaults.put("spring.http.clients.read-timeout", format(read));
-		defaults.put("resilience.http-client.pool.acquire-timeout", format(connect));
-		defaults.put("spring.datasource.hikari.connection-timeout", String.valueOf(connect.toMillis()));
+		defaults.put("spring.http.clients.connect-timeout", tracked(format(connect), followsConnect));
+		defaults.put("spring.http.clients.read-timeout", tracked(format(read), followsRead));
+		defaults.put("resilience.http-client.pool.acquire-timeout", tracked(format(connect), followsConnect));
+		defaults.put("spring.datasource.hikari.connection-timeout",
+				tracked(String.valueOf(connect.toMillis()), followsConnect));
 		Duration validation = (read.compareTo(connect) < 0) ? read : connect;
 		if (validation.compareTo(HIKARI_FLOOR) < 0) {
 			validation = HIKARI_FLOOR;
 		}
-		defaults.put("spring.datasource.hikari.validation-timeout", String.valueOf(validation.toMillis()));
-		defaults.put("spring.data.redis.connect-timeout", format(connect));
-		defaults.put("spring.data.redis.timeout", format(read));
+		defaults.put("spring.datasource.hikari.validation-timeout", tracked(String.valueOf(validation.toMillis()),
+				"follows resilience.timeouts.read, at most the connect timeout, at least 250ms"));
+		defaults.put("spring.data.redis.connect-timeout", tracked(format(connect), followsConnect));
+		defaults.put("spring.data.redis.timeout", tracked(format(read), followsRead));
 		return defaults;
 	}
 
@@ -111,9 +123,9 @@ public class TimeoutDefaultsEnvironmentPostProcessor implements EnvironmentPostP
 	 */
 	static Map<String, Object> serverDefaults() {
 		Map<String, Object> defaults = new LinkedHashMap<>();
-		defaults.put("server.tomcat.connection-timeout", format(TOMCAT_CONNECTION_TIMEOUT));
-		defaults.put("server.tomcat.keep-alive-timeout", format(TOMCAT_KEEP_ALIVE_TIMEOUT));
-		defaults.put("spring.mvc.async.request-timeout", format(MVC_ASYNC_REQUEST_TIMEOUT));
+		defaults.put("server.tomcat.connection-timeout", tracked(format(TOMCAT_CONNECTION_TIMEOUT), "fixed"));
+		defaults.put("server.tomcat.keep-alive-timeout", tracked(format(TOMCAT_KEEP_ALIVE_TIMEOUT), "fixed"));
+		defaults.put("spring.mvc.async.request-timeout", tracked(format(MVC_ASYNC_REQUEST_TIMEOUT), "fixed"));
 		return defaults;
 	}
 
@@ -143,6 +155,18 @@ public class TimeoutDefaultsEnvironmentPostProcessor implements EnvironmentPostP
 
 	private static String format(Duration duration) {
 		return duration.toMillis() + "ms";
+	}
+
+	/**
+	 * Why the starter's defaults hold a value, as the {@code resilience} endpoint reports it.
+	 */
+	private record DefaultsOrigin(String description) implements Origin {
+
+		@Override
+		public String toString() {
+			return "starter default: " + this.description;
+		}
+
 	}
 
 }
