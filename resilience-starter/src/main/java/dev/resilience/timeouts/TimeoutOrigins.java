@@ -104,8 +104,13 @@ public final class TimeoutOrigins {
 		return null;
 	}
 
+	/**
+	 * The property's value; zero and negative values mean "no timeout" to Hikari, Lettuce and Tomcat alike, and are
+	 * returned as {@code null} (infinite), as the clients report them.
+	 */
 	private @Nullable Duration bind(String property) {
-		return Binder.get(this.environment).bind(property, Duration.class).orElse(null);
+		Duration value = Binder.get(this.environment).bind(property, Duration.class).orElse(null);
+		return (value == null || value.isZero() || value.isNegative()) ? null : value;
 	}
 
 	private static boolean isStarterDefault(ConfigurationProperty configured) {

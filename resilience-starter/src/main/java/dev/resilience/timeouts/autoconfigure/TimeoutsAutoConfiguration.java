@@ -16,6 +16,7 @@ import dev.resilience.timeouts.TimeoutWarnings;
 import dev.resilience.timeouts.TimeoutsContributor;
 import dev.resilience.timeouts.TimeoutsSection;
 import dev.resilience.timeouts.TomcatTimeouts;
+import io.lettuce.core.RedisClient;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -121,7 +122,7 @@ public final class TimeoutsAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(LettuceConnectionFactory.class)
+	@ConditionalOnClass({ LettuceConnectionFactory.class, RedisClient.class })
 	static class RedisTimeoutsConfiguration {
 
 		@Bean

@@ -224,6 +224,28 @@ class TimeoutsAutoConfigurationTests {
 	}
 
 	@Test
+	void withSpringDataRedisButWithoutLettuceThereIsNoRedisContributor() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(TimeoutsAutoConfiguration.class))
+			.withClassLoader(new FilteredClassLoader("io.lettuce"))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(RedisTimeouts.class)
+				.hasSingleBean(TimeoutsSection.class));
+	}
+
+	@Test
+	void hikariPoolThatWaitsForeverIsReportedAsInfinite() {
+		this.runner.withPropertyValues("spring.datasource.hikari.connection-timeout=0").run((context) -> {
+			Map<String, Object> section = context.getBean(TimeoutsSection.class).describe();
+			assertThat(entry(section, "datasource.dataSource", "connection")).containsEntry("value", "infinite")
+				.containsEntry("infinite", true)
+				.containsEntry("origin", "user");
+			assertThat(context.getBean(TimeoutWarnings.class).warnings()).containsExactly(
+					"Timeout 'connection' of datasource.dataSource is infinite (user): set "
+							+ "spring.datasource.hikari.connection-timeout to at most 10s (see resilience.timeouts.warn-above)");
+		});
+	}
+
+	@Test
 	void withoutBootsHttpClientSupportThereIsNoHttpContributorOrProfileApplier() {
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(TimeoutsAutoConfiguration.class))
 			.withClassLoader(new FilteredClassLoader(ClientHttpRequestFactoryBuilder.class))
