@@ -71,8 +71,11 @@ public class TimeoutDefaultsEnvironmentPostProcessor implements EnvironmentPostP
 		Map<String, Object> defaults = new LinkedHashMap<>();
 		defaults.put("resilience.timeouts.profiles.lookup.read", tracked(format(LOOKUP_READ), "built-in profile"));
 		defaults.put("resilience.timeouts.profiles.batch.read", tracked(format(BATCH_READ), "built-in profile"));
-		sources.addLast(new OriginTrackedMapPropertySource(TimeoutOrigins.DEFAULTS_PROPERTY_SOURCE, defaults, true));
+		// bind resilience.timeouts.* with the built-in profiles in place, then attach the complete, immutable source
+		sources.addLast(
+				new OriginTrackedMapPropertySource(TimeoutOrigins.DEFAULTS_PROPERTY_SOURCE, Map.copyOf(defaults)));
 		TimeoutsProperties properties = bind(environment);
+		sources.remove(TimeoutOrigins.DEFAULTS_PROPERTY_SOURCE);
 		defaults.putAll(clientDefaults(properties));
 		defaults.putAll(serverDefaults());
 		properties.getServiceclient().forEach((group, client) -> {
@@ -84,6 +87,7 @@ public class TimeoutDefaultsEnvironmentPostProcessor implements EnvironmentPostP
 			defaults.put(prefix + "read-timeout", tracked(format(properties.readOf(profile)), description));
 		});
 		removeDefaultProperties(sources, defaults);
+		sources.addLast(new OriginTrackedMapPropertySource(TimeoutOrigins.DEFAULTS_PROPERTY_SOURCE, defaults, true));
 	}
 
 	private static OriginTrackedValue tracked(Object value, String description) {
