@@ -3,6 +3,7 @@ package dev.resilience.timeouts.autoconfigure;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeSet;
 
 import dev.resilience.support.PropertyChecks;
 import org.jspecify.annotations.Nullable;
@@ -151,7 +152,7 @@ public class TimeoutsProperties implements Validator {
 				}
 				else if (!properties.getProfiles().containsKey(client.getProfile())) {
 					errors.rejectValue(field, "unknown", "names no profile under resilience.timeouts.profiles; "
-							+ "defined profiles: " + properties.getProfiles().keySet());
+							+ "defined profiles: " + new TreeSet<>(properties.getProfiles().keySet()));
 				}
 			});
 		}

@@ -180,7 +180,7 @@ class TimeoutDefaultsEnvironmentPostProcessorTests {
 		assertThatException()
 			.isThrownBy(() -> run(application(), "--resilience.timeouts.serviceclient.orders.profile=lookpu"))
 			.satisfies((ex) -> assertThat(rejected(ex)).containsExactly("resilience.timeouts.serviceclient[orders]"
-					+ ".profile: names no profile under resilience.timeouts.profiles; defined profiles: [lookup, batch]"));
+					+ ".profile: names no profile under resilience.timeouts.profiles; defined profiles: [batch, lookup]"));
 	}
 
 	/**
