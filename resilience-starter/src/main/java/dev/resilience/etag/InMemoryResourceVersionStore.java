@@ -46,7 +46,7 @@ public final class InMemoryResourceVersionStore implements ResourceVersionStore 
 		}
 		this.maxEntries = maxEntries;
 		this.clock = clock;
-		this.versions = Caffeine.newBuilder().maximumSize(maxEntries).build();
+		this.versions = Caffeine.newBuilder().maximumSize(maxEntries).executor(Runnable::run).build();
 	}
 
 	@Override
