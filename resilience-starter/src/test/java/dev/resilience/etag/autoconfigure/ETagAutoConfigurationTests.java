@@ -18,12 +18,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.http.converter.autoconfigure.HttpMessageConvertersAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.webmvc.autoconfigure.DispatcherServletAutoConfiguration;
 import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
 import org.springframework.context.annotation.Configuration;
@@ -37,6 +40,7 @@ import org.springframework.web.servlet.HandlerInterceptor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@ExtendWith(OutputCaptureExtension.class)
 class ETagAutoConfigurationTests {
 
 	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
@@ -58,6 +62,18 @@ class ETagAutoConfigurationTests {
 			assertThat(context.getBeansOfType(ResilienceSection.class).values()).extracting(ResilienceSection::name)
 				.containsExactly("etag");
 		});
+	}
+
+	@Test
+	void inMemoryStoreLogsTheSingleInstanceCaveat(CapturedOutput output) {
+		this.runner.run((context) -> assertThat(output).contains("in-memory resource version store active")
+			.contains("correct on a single instance only"));
+	}
+
+	@Test
+	void userStoreLogsNoCaveat(CapturedOutput output) {
+		this.runner.withBean(ResourceVersionStore.class, () -> new InMemoryResourceVersionStore(3))
+			.run((context) -> assertThat(output).doesNotContain("in-memory resource version store active"));
 	}
 
 	@Test
