@@ -34,7 +34,8 @@ class ConditionalRequestsRestartTests {
 
 	private static ConfigurableApplicationContext start() {
 		return new SpringApplicationBuilder(ConditionalRequestsTestApplication.class)
-			.properties("server.port=0", "server.address=127.0.0.1", "spring.main.banner-mode=off")
+			.properties("server.port=0", "server.address=127.0.0.1", "spring.main.banner-mode=off",
+					"server.shutdown=immediate")
 			.run();
 	}
 

@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -39,20 +40,29 @@ import org.springframework.web.server.ResponseStatusException;
  * different ways Spring MVC handlers produce responses.
  */
 @SpringBootConfiguration
-@EnableAutoConfiguration
-@Import(ConditionalRequestsTestApplication.ThingController.class)
+@EnableAutoConfiguration(excludeName = ConditionalRequestsTestApplication.JETTY)
+@Import(ConditionalRequestsTestApplication.Things.class)
 public class ConditionalRequestsTestApplication {
 
-	@Bean
-	CommitObservingStore resourceVersionStore() {
-		return new CommitObservingStore();
-	}
+	static final String JETTY = "org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration";
 
-	@Bean
-	ResourceVersionResolver rowVersions(ThingController things) {
-		return ResourceVersionResolver.of("row",
-				(key) -> things.rowsUpdatedAt.containsKey(key) ? ResourceVersion.modifiedAt(things.rowsUpdatedAt.get(key))
-						: null);
+	static final String TOMCAT = "org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration";
+
+	@Configuration(proxyBeanMethods = false)
+	@Import(ThingController.class)
+	static class Things {
+
+		@Bean
+		CommitObservingStore resourceVersionStore() {
+			return new CommitObservingStore();
+		}
+
+		@Bean
+		ResourceVersionResolver rowVersions(ThingController things) {
+			return ResourceVersionResolver.of("row", (key) -> things.rowsUpdatedAt.containsKey(key)
+					? ResourceVersion.modifiedAt(things.rowsUpdatedAt.get(key)) : null);
+		}
+
 	}
 
 	public record Thing(String id, long revision, String name) {
@@ -115,16 +125,16 @@ public class ConditionalRequestsTestApplication {
 			if (status != 200) {
 				throw new ResponseStatusException(HttpStatus.valueOf(status));
 			}
-			Thing thing = new Thing(id, this.revisions.incrementAndGet(), body.getOrDefault("name", "unnamed"));
-			this.things.put(id, thing);
-			return thing;
+			// revision and content change together, so that the stored revision only ever grows
+			return this.things.compute(id,
+					(key, old) -> new Thing(id, this.revisions.incrementAndGet(), body.getOrDefault("name", "unnamed")));
 		}
 
 		@ChangesResource(resource = "thing", key = "#id")
 		@PutMapping("/entities/{id}")
 		ResponseEntity<Void> putEntity(@PathVariable String id, @RequestBody Map<String, String> body) {
 			this.writes.incrementAndGet();
-			this.things.put(id, new Thing(id, this.revisions.incrementAndGet(), body.get("name")));
+			this.things.compute(id, (key, old) -> new Thing(id, this.revisions.incrementAndGet(), body.get("name")));
 			return ResponseEntity.noContent().build();
 		}
 
