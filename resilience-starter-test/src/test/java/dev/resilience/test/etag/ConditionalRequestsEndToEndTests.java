@@ -101,6 +101,12 @@ class ConditionalRequestsEndToEndTests {
 	}
 
 	@Test
+	void handlerWritingTheResponseItselfIsFinishedInPostHandle() {
+		String etag = this.http.assertRevalidates("/raw/1");
+		assertThat(etag).isEqualTo(assertETag(this.http.get("/things/1")));
+	}
+
+	@Test
 	void starListsAndStrongFormsMatch() {
 		String etag = assertETag(this.http.get("/things/1"));
 		String strong = etag.substring(2);
@@ -279,7 +285,7 @@ class ConditionalRequestsEndToEndTests {
 		assertThat(json.at("/store/shared").asBoolean(true)).isFalse();
 		assertThat(json.at("/counts/thing/notModified").asLong()).isGreaterThanOrEqualTo(1);
 		assertThat(json.at("/resolvedResources/0").asText()).isEqualTo("row");
-		assertThat(json.at("/handlers/thing").size()).isEqualTo(6);
+		assertThat(json.at("/handlers/thing").size()).isEqualTo(7);
 	}
 
 	@Test

@@ -1,5 +1,6 @@
 package dev.resilience.test.etag;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import dev.resilience.etag.InMemoryResourceVersionStore;
 import dev.resilience.etag.ResourceVersion;
 import dev.resilience.etag.ResourceVersionResolver;
 import dev.resilience.etag.ResourceVersionStore;
+import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -98,6 +100,14 @@ public class ConditionalRequestsTestApplication {
 		ResponseEntity<Thing> entity(@PathVariable String thingId, @RequestParam(defaultValue = "200") int status) {
 			this.reads.incrementAndGet();
 			return ResponseEntity.status(status).body(this.things.get(thingId));
+		}
+
+		@ETagged(resource = "thing", key = "#id")
+		@GetMapping("/raw/{id}")
+		void raw(@PathVariable String id, HttpServletResponse response) throws IOException {
+			this.reads.incrementAndGet();
+			response.setContentType("text/plain");
+			response.getWriter().write(String.valueOf(this.things.get(id)));
 		}
 
 		@ETagged(resource = "thing", key = "#q")
