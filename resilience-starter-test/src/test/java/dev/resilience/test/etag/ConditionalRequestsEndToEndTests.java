@@ -127,6 +127,12 @@ class ConditionalRequestsEndToEndTests {
 		int reads = this.controller.reads.get();
 		assertNotModified(this.http.send("HEAD", "/things/1", null, "If-None-Match", etag), etag);
 		assertThat(this.controller.reads).hasValue(reads);
+		HttpResponse<String> entityHead = this.http.send("HEAD", "/entities/1", null);
+		assertThat(entityHead.statusCode()).isEqualTo(200);
+		assertThat(entityHead.body()).isEmpty();
+		assertThat(assertETag(entityHead)).isEqualTo(etag);
+		assertThat(entityHead.headers().firstValue("Cache-Control")).hasValue("max-age=60, must-revalidate");
+		assertNotModified(this.http.send("HEAD", "/entities/1", null, "If-None-Match", etag), etag);
 	}
 
 	@Test
