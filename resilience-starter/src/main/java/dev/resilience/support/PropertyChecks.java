@@ -63,4 +63,16 @@ public final class PropertyChecks {
 		}
 	}
 
+	/**
+	 * Reject a string that is {@code null}, empty or only whitespace.
+	 * @param errors where to record the rejection
+	 * @param field the property's field name, relative to the properties class
+	 * @param value the bound value
+	 */
+	public static void notBlank(Errors errors, String field, String value) {
+		if (value == null || value.isBlank()) {
+			errors.rejectValue(field, "blank", "must not be empty");
+		}
+	}
+
 }

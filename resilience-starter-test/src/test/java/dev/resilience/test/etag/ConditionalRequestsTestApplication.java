@@ -1,0 +1,195 @@
+package dev.resilience.test.etag;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.resilience.etag.ChangesResource;
+import dev.resilience.etag.ETagged;
+import dev.resilience.etag.InMemoryResourceVersionStore;
+import dev.resilience.etag.ResourceVersion;
+import dev.resilience.etag.ResourceVersionResolver;
+import dev.resilience.etag.ResourceVersionStore;
+import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
+import org.springframework.web.server.ResponseStatusException;
+
+/**
+ * Application for the end-to-end tests: a "thing" catalogue whose handlers count their invocations, written in the
+ * different ways Spring MVC handlers produce responses.
+ */
+@SpringBootConfiguration
+@EnableAutoConfiguration
+@Import(ConditionalRequestsTestApplication.Things.class)
+public class ConditionalRequestsTestApplication {
+
+	static final String TOMCAT = "org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration";
+
+	@Configuration(proxyBeanMethods = false)
+	@Import(ThingController.class)
+	static class Things {
+
+		@Bean
+		CommitObservingStore resourceVersionStore() {
+			return new CommitObservingStore();
+		}
+
+		@Bean
+		ResourceVersionResolver rowVersions(ThingController things) {
+			return ResourceVersionResolver.of("row", (key) -> things.rowsUpdatedAt.containsKey(key)
+					? ResourceVersion.modifiedAt(things.rowsUpdatedAt.get(key)) : null);
+		}
+
+	}
+
+	public record Thing(String id, long revision, String name) {
+	}
+
+	@RestController
+	public static class ThingController {
+
+		final AtomicInteger reads = new AtomicInteger();
+
+		final AtomicInteger writes = new AtomicInteger();
+
+		final Map<String, Thing> things = new ConcurrentHashMap<>();
+
+		final Map<String, Instant> rowsUpdatedAt = new ConcurrentHashMap<>();
+
+		final AtomicLong revisions = new AtomicLong();
+
+		@ETagged(resource = "thing", key = "#id")
+		@GetMapping("/things/{id}")
+		Thing thing(@PathVariable String id) {
+			this.reads.incrementAndGet();
+			Thing thing = this.things.get(id);
+			if (thing == null) {
+				throw new ResponseStatusException(HttpStatus.NOT_FOUND);
+			}
+			return thing;
+		}
+
+		@ETagged(resource = "thing", key = "#thingId", cacheControl = "max-age=60, must-revalidate",
+				vary = "Accept-Language")
+		@GetMapping("/entities/{thingId}")
+		ResponseEntity<Thing> entity(@PathVariable String thingId, @RequestParam(defaultValue = "200") int status) {
+			this.reads.incrementAndGet();
+			return ResponseEntity.status(status).body(this.things.get(thingId));
+		}
+
+		@ETagged(resource = "thing", key = "#id")
+		@GetMapping("/raw/{id}")
+		void raw(@PathVariable String id, HttpServletResponse response) throws IOException {
+			this.reads.incrementAndGet();
+			response.setContentType("text/plain");
+			response.getWriter().write(String.valueOf(this.things.get(id)));
+		}
+
+		@ETagged(resource = "thing", key = "#q")
+		@GetMapping("/search")
+		List<Thing> search(@RequestParam(required = false) @Nullable String q) {
+			this.reads.incrementAndGet();
+			return this.things.values().stream().filter((thing) -> q == null || thing.name().contains(q)).toList();
+		}
+
+		@ETagged(resource = "row", key = "#id")
+		@GetMapping("/rows/{id}")
+		String row(@PathVariable String id) {
+			this.reads.incrementAndGet();
+			return "row " + id + " updated at " + this.rowsUpdatedAt.get(id);
+		}
+
+		@ChangesResource(resource = "thing", key = "#id")
+		@PutMapping("/things/{id}")
+		Thing put(@PathVariable String id, @RequestBody Map<String, String> body,
+				@RequestParam(defaultValue = "200") int status) {
+			this.writes.incrementAndGet();
+			if (body.containsKey("explode")) {
+				throw new IllegalStateException("the write failed");
+			}
+			if (status != 200) {
+				throw new ResponseStatusException(HttpStatus.valueOf(status));
+			}
+			// revision and content change together, so that the stored revision only ever grows
+			return this.things.compute(id,
+					(key, old) -> new Thing(id, this.revisions.incrementAndGet(), body.getOrDefault("name", "unnamed")));
+		}
+
+		@ChangesResource(resource = "thing", key = "#id")
+		@PutMapping("/entities/{id}")
+		ResponseEntity<Void> putEntity(@PathVariable String id, @RequestBody Map<String, String> body) {
+			this.writes.incrementAndGet();
+			this.things.compute(id, (key, old) -> new Thing(id, this.revisions.incrementAndGet(), body.get("name")));
+			return ResponseEntity.noContent().build();
+		}
+
+		@ChangesResource(resource = "thing", key = "#id")
+		@DeleteMapping("/things/{id}")
+		@ResponseStatus(HttpStatus.NO_CONTENT)
+		void delete(@PathVariable String id) {
+			this.writes.incrementAndGet();
+			this.things.remove(id);
+		}
+
+	}
+
+	/**
+	 * In-memory store that records, for each bump, whether the response was already committed: a committed response
+	 * may already be with the client, whose next request must see the new version.
+	 */
+	public static class CommitObservingStore implements ResourceVersionStore {
+
+		private final InMemoryResourceVersionStore delegate = new InMemoryResourceVersionStore(1000);
+
+		final List<Boolean> committedAtTouch = new CopyOnWriteArrayList<>();
+
+		@Override
+		public @Nullable ResourceVersion current(String resource, String key) {
+			return this.delegate.current(resource, key);
+		}
+
+		@Override
+		public ResourceVersion currentOrRecord(String resource, String key) {
+			return this.delegate.currentOrRecord(resource, key);
+		}
+
+		@Override
+		public ResourceVersion touch(String resource, String key) {
+			if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes
+					&& attributes.getResponse() != null) {
+				this.committedAtTouch.add(attributes.getResponse().isCommitted());
+			}
+			return this.delegate.touch(resource, key);
+		}
+
+		@Override
+		public boolean isShared() {
+			return false;
+		}
+
+	}
+
+}

@@ -1,0 +1,40 @@
+package dev.resilience.etag;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks a {@code PUT}, {@code PATCH}, {@code POST} or {@code DELETE} handler method that changes a resource. Before the
+ * handler runs, {@code If-Match} (or, without it, {@code If-Unmodified-Since}) is checked against the resource's
+ * current version and a stale precondition is answered with {@code 412 Precondition Failed} and an RFC 9457 problem
+ * body, without invoking the handler. After a {@code 2xx} response the resource's version is bumped, before the
+ * response is committed; a write that fails (exception, {@code 4xx}, {@code 5xx}) leaves the version as it was.
+ *
+ * <pre class="code">
+ * &#64;ChangesResource(resource = "place", key = "#id")
+ * &#64;PutMapping("/places/{id}")
+ * Place update(&#64;PathVariable String id, &#64;RequestBody Place place) { ... }
+ * </pre>
+ */
+@Target(ElementType.METHOD)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+public @interface ChangesResource {
+
+	/**
+	 * Name of the resource, shared with {@link ETagged#resource()} on the handlers that read it.
+	 * @return the resource name
+	 */
+	String resource();
+
+	/**
+	 * SpEL expression over the handler's parameters ({@code #id} for the parameter named {@code id}) that identifies
+	 * the resource instance. A key that evaluates to {@code null} disables precondition checks for that request.
+	 * @return the key expression
+	 */
+	String key();
+
+}

@@ -1,0 +1,144 @@
+package dev.resilience.etag;
+
+import java.lang.reflect.Method;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.StringUtils;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping;
+
+/**
+ * Finds the {@link ETagged} and {@link ChangesResource} handler methods and works out a plan for each once. At
+ * startup every mapped handler is checked, so that a bad key expression, a missing resource name or an annotation on
+ * the wrong HTTP method fails startup naming the method rather than the first request.
+ */
+public final class ConditionalRequestHandlers implements SmartInitializingSingleton {
+
+	private static final Set<RequestMethod> READS = EnumSet.of(RequestMethod.GET, RequestMethod.HEAD);
+
+	private static final Set<RequestMethod> WRITES = EnumSet.of(RequestMethod.PUT, RequestMethod.PATCH,
+			RequestMethod.POST, RequestMethod.DELETE);
+
+	private static final HandlerPlan NONE = new HandlerPlan("", null, false, null, null, "");
+
+	private final Map<Method, HandlerPlan> plans = new ConcurrentHashMap<>();
+
+	private final ObjectProvider<RequestMappingInfoHandlerMapping> mappings;
+
+	private final String defaultCacheControl;
+
+	/**
+	 * Create an instance.
+	 * @param mappings the handler mappings whose handlers are checked at startup
+	 * @param defaultCacheControl Cache-Control for {@link ETagged} handlers that do not set their own
+	 */
+	public ConditionalRequestHandlers(ObjectProvider<RequestMappingInfoHandlerMapping> mappings,
+			String defaultCacheControl) {
+		this.mappings = mappings;
+		this.defaultCacheControl = defaultCacheControl;
+	}
+
+	@Override
+	public void afterSingletonsInstantiated() {
+		this.mappings.orderedStream().forEach((mapping) -> mapping.getHandlerMethods().forEach(this::check));
+	}
+
+	/**
+	 * Annotated handlers found so far, by resource.
+	 * @return handler descriptions by resource name
+	 */
+	public Map<String, Set<String>> handlersByResource() {
+		Map<String, Set<String>> byResource = new TreeMap<>();
+		this.plans.values().stream().filter((plan) -> plan != NONE).forEach((plan) -> byResource
+			.computeIfAbsent(plan.resource(), (r) -> new TreeSet<>())
+			.add((plan.write() ? "write " : "read ") + plan.handler()));
+		return byResource;
+	}
+
+	/**
+	 * Plan for a handler method.
+	 * @param handler the handler method
+	 * @return the plan, or {@code null} if the method carries neither annotation
+	 */
+	@Nullable HandlerPlan planFor(HandlerMethod handler) {
+		HandlerPlan plan = this.plans.get(handler.getMethod());
+		if (plan == null) {
+			plan = this.plans.computeIfAbsent(handler.getMethod(), (method) -> plan(handler));
+		}
+		return (plan != NONE) ? plan : null;
+	}
+
+	private void check(RequestMappingInfo info, HandlerMethod handler) {
+		HandlerPlan plan = this.plans.computeIfAbsent(handler.getMethod(), (method) -> plan(handler));
+		if (plan == NONE) {
+			return;
+		}
+		Set<RequestMethod> methods = info.getMethodsCondition().getMethods();
+		Set<RequestMethod> allowed = plan.write() ? WRITES : READS;
+		if (methods.isEmpty() || !allowed.containsAll(methods)) {
+			throw new IllegalStateException("@" + (plan.write() ? "ChangesResource" : "ETagged") + " on "
+					+ plan.handler() + " requires a handler mapped to " + (plan.write() ? "PUT, PATCH, POST or DELETE"
+							: "GET") + " only, but it is mapped to " + (methods.isEmpty() ? "every method" : methods));
+		}
+	}
+
+	private HandlerPlan plan(HandlerMethod handler) {
+		Method method = handler.getMethod();
+		ETagged read = AnnotatedElementUtils.findMergedAnnotation(method, ETagged.class);
+		ChangesResource write = AnnotatedElementUtils.findMergedAnnotation(method, ChangesResource.class);
+		if (read == null && write == null) {
+			return NONE;
+		}
+		String description = ClassUtils.getShortName(method.getDeclaringClass()) + "#" + method.getName();
+		if (read != null && write != null) {
+			throw new IllegalStateException(description + " carries both @ETagged and @ChangesResource; a handler "
+					+ "either reads or changes a resource");
+		}
+		String resource = (read != null) ? read.resource() : write.resource();
+		String annotation = (read != null) ? "@ETagged" : "@ChangesResource";
+		if (!StringUtils.hasText(resource)) {
+			throw new IllegalStateException(annotation + " on " + description + ": resource must not be empty");
+		}
+		KeyExpression key;
+		try {
+			key = KeyExpression.parse((read != null) ? read.key() : write.key(), handler);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException(annotation + " on " + description + ": " + ex.getMessage(), ex);
+		}
+		if (write != null) {
+			return new HandlerPlan(resource, key, true, null, null, description);
+		}
+		String cacheControl = StringUtils.hasText(read.cacheControl()) ? read.cacheControl() : this.defaultCacheControl;
+		checkHeaderValue(cacheControl, "cacheControl", description);
+		String vary = (read.vary().length > 0) ? String.join(", ", read.vary()) : null;
+		if (vary != null) {
+			checkHeaderValue(vary, "vary", description);
+		}
+		return new HandlerPlan(resource, key, false, cacheControl, vary, description);
+	}
+
+	private static void checkHeaderValue(String value, String attribute, String description) {
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			if ((c < 0x20 && c != '\t') || c == 0x7F || c > 0xFF) {
+				throw new IllegalStateException("@ETagged on " + description + ": " + attribute + " \"" + value
+						+ "\" contains a character that is not allowed in an HTTP header");
+			}
+		}
+	}
+
+}

@@ -1,0 +1,290 @@
+package dev.resilience.etag.autoconfigure;
+
+import java.util.List;
+
+import dev.resilience.etag.ChangesResource;
+import dev.resilience.etag.ConditionalRequestBodyAdvice;
+import dev.resilience.etag.ConditionalRequestHandlers;
+import dev.resilience.etag.ConditionalRequestInterceptor;
+import dev.resilience.etag.ConditionalRequestsSection;
+import dev.resilience.etag.ETagged;
+import dev.resilience.etag.InMemoryResourceVersionStore;
+import dev.resilience.etag.MicrometerConditionalRequestMetrics;
+import dev.resilience.etag.ResourceVersionResolver;
+import dev.resilience.etag.ResourceVersionStore;
+import dev.resilience.etag.ResourceVersions;
+import dev.resilience.support.ResilienceSection;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.assertj.core.api.InstanceOfAssertFactories;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.http.converter.autoconfigure.HttpMessageConvertersAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.webmvc.autoconfigure.DispatcherServletAutoConfiguration;
+import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.HandlerInterceptor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@ExtendWith(OutputCaptureExtension.class)
+class ETagAutoConfigurationTests {
+
+	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(ETagAutoConfiguration.class));
+
+	private final WebApplicationContextRunner mvcRunner = this.runner
+		.withConfiguration(AutoConfigurations.of(DispatcherServletAutoConfiguration.class,
+				HttpMessageConvertersAutoConfiguration.class, WebMvcAutoConfiguration.class));
+
+	@Test
+	void servletWebApplicationGetsConditionalRequests() {
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(InMemoryResourceVersionStore.class)
+				.hasSingleBean(ResourceVersions.class)
+				.hasSingleBean(ConditionalRequestInterceptor.class)
+				.hasSingleBean(ConditionalRequestBodyAdvice.class)
+				.hasSingleBean(ConditionalRequestHandlers.class)
+				.doesNotHaveBean(MicrometerConditionalRequestMetrics.class);
+			assertThat(context.getBeansOfType(ResilienceSection.class).values()).extracting(ResilienceSection::name)
+				.containsExactly("etag");
+		});
+	}
+
+	@Test
+	void inMemoryStoreLogsTheSingleInstanceCaveat(CapturedOutput output) {
+		this.runner.run((context) -> assertThat(output).contains("in-memory resource version store active")
+			.contains("correct on a single instance only"));
+	}
+
+	@Test
+	void userStoreLogsNoCaveat(CapturedOutput output) {
+		this.runner.withBean(ResourceVersionStore.class, () -> new InMemoryResourceVersionStore(3))
+			.run((context) -> assertThat(output).doesNotContain("in-memory resource version store active"));
+	}
+
+	@Test
+	void disabledByProperty() {
+		this.runner.withPropertyValues("resilience.etag.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(ResourceVersions.class)
+				.doesNotHaveBean(ConditionalRequestInterceptor.class)
+				.doesNotHaveBean(ConditionalRequestsSection.class));
+	}
+
+	@Test
+	void notAWebApplication() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ETagAutoConfiguration.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(ResourceVersions.class));
+	}
+
+	@Test
+	void springMvcMissing() {
+		this.runner.withClassLoader(new FilteredClassLoader(HandlerInterceptor.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(ResourceVersions.class));
+	}
+
+	@Test
+	void userStoreAndVersionsBackOff() {
+		ResourceVersionStore store = new InMemoryResourceVersionStore(3);
+		ResourceVersions versions = new ResourceVersions(store);
+		this.runner.withBean(ResourceVersionStore.class, () -> store).run((context) -> {
+			assertThat(context).getBean(ResourceVersionStore.class).isSameAs(store);
+			assertThat(context.getBean(ResourceVersions.class).store()).isSameAs(store);
+		});
+		this.runner.withBean(ResourceVersions.class, () -> versions)
+			.run((context) -> assertThat(context).getBean(ResourceVersions.class).isSameAs(versions));
+	}
+
+	@Test
+	void resolverBeansArePickedUp() {
+		this.runner.withBean(ResourceVersionResolver.class, () -> ResourceVersionResolver.of("place", (key) -> null))
+			.run((context) -> assertThat(context.getBean(ResourceVersions.class).hasResolver("place")).isTrue());
+	}
+
+	@Test
+	void maxEntriesBoundsTheInMemoryStore() {
+		this.runner.withPropertyValues("resilience.etag.max-entries=7")
+			.run((context) -> assertThat(context.getBean(InMemoryResourceVersionStore.class).maxEntries()).isEqualTo(7));
+	}
+
+	@Test
+	void micrometerCountersWithARegistry() {
+		this.runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.run((context) -> assertThat(context).hasSingleBean(MicrometerConditionalRequestMetrics.class));
+	}
+
+	@Test
+	void micrometerMissing() {
+		this.runner.withClassLoader(new FilteredClassLoader(MeterRegistry.class)).run((context) -> {
+			assertThat(context).hasNotFailed()
+				.hasSingleBean(ConditionalRequestInterceptor.class)
+				.doesNotHaveBean(MicrometerConditionalRequestMetrics.class);
+		});
+	}
+
+	@Test
+	void nonPositiveMaxEntriesFailsStartupNamingTheProperty() {
+		this.runner.withPropertyValues("resilience.etag.max-entries=0").run((context) -> assertThat(context)
+			.getFailure()
+			.rootCause()
+			.hasMessageContaining("resilience.etag.max-entries")
+			.hasMessageContaining("must be at least 1"));
+	}
+
+	@Test
+	void blankCacheControlFailsStartupNamingTheProperty() {
+		this.runner.withPropertyValues("resilience.etag.cache-control= ")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("resilience.etag.cache-control"));
+	}
+
+	@Test
+	void annotatedHandlersAreCheckedAtStartup() {
+		this.mvcRunner.withUserConfiguration(GoodController.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(ConditionalRequestHandlers.class).handlersByResource())
+				.containsOnlyKeys("place")
+				.extractingByKey("place")
+				.asInstanceOf(InstanceOfAssertFactories.ITERABLE)
+				.containsExactlyInAnyOrder("read ETagAutoConfigurationTests.GoodController#get",
+						"write ETagAutoConfigurationTests.GoodController#put");
+		});
+	}
+
+	@Test
+	void etaggedOnAPostFailsStartupNamingTheMethod() {
+		this.mvcRunner.withUserConfiguration(ETaggedPostController.class)
+			.run((context) -> assertThat(context).getFailure()
+				.hasMessageContaining("@ETagged on ETagAutoConfigurationTests.ETaggedPostController#create")
+				.hasMessageContaining("GET"));
+	}
+
+	@Test
+	void etaggedOnEveryMethodFailsStartup() {
+		this.mvcRunner.withUserConfiguration(ETaggedAnyMethodController.class)
+			.run((context) -> assertThat(context).getFailure()
+				.hasMessageContaining("ETaggedAnyMethodController#any")
+				.hasMessageContaining("every method"));
+	}
+
+	@Test
+	void changesResourceOnAGetFailsStartup() {
+		this.mvcRunner.withUserConfiguration(ChangesOnGetController.class)
+			.run((context) -> assertThat(context).getFailure()
+				.hasMessageContaining("@ChangesResource on ETagAutoConfigurationTests.ChangesOnGetController#get"));
+	}
+
+	@Test
+	void badSpelFailsStartupNamingTheMethod() {
+		this.mvcRunner.withUserConfiguration(BadSpelController.class)
+			.run((context) -> assertThat(context).getFailure()
+				.hasMessageContaining("BadSpelController#get")
+				.hasMessageContaining("not a valid SpEL expression"));
+	}
+
+	@Test
+	void unknownKeyVariableFailsStartupNamingTheMethod() {
+		this.mvcRunner.withUserConfiguration(UnknownVariableController.class)
+			.run((context) -> assertThat(context).getFailure()
+				.hasMessageContaining("UnknownVariableController#get")
+				.hasMessageContaining("#placeId"));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@RestController
+	static class GoodController {
+
+		@ETagged(resource = "place", key = "#id")
+		@GetMapping("/places/{id}")
+		String get(@PathVariable String id) {
+			return id;
+		}
+
+		@ChangesResource(resource = "place", key = "#id")
+		@PutMapping("/places/{id}")
+		String put(@PathVariable String id) {
+			return id;
+		}
+
+		@GetMapping("/other")
+		List<String> other() {
+			return List.of();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@RestController
+	static class ETaggedPostController {
+
+		@ETagged(resource = "place", key = "#id")
+		@PostMapping("/places/{id}")
+		String create(@PathVariable String id) {
+			return id;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@RestController
+	static class ETaggedAnyMethodController {
+
+		@ETagged(resource = "place", key = "#id")
+		@RequestMapping("/places/{id}")
+		String any(@PathVariable String id) {
+			return id;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@RestController
+	static class ChangesOnGetController {
+
+		@ChangesResource(resource = "place", key = "#id")
+		@GetMapping("/places/{id}")
+		String get(@PathVariable String id) {
+			return id;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@RestController
+	static class BadSpelController {
+
+		@ETagged(resource = "place", key = "#id +")
+		@GetMapping("/places/{id}")
+		String get(@PathVariable String id) {
+			return id;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@RestController
+	static class UnknownVariableController {
+
+		@ETagged(resource = "place", key = "#placeId")
+		@GetMapping("/places/{id}")
+		String get(@PathVariable String id) {
+			return id;
+		}
+
+	}
+
+}
