@@ -34,13 +34,13 @@ record SpikeProfile(int workerThreads, double criticalRate, double spikeMultiple
 	}
 
 	/**
-	 * Concurrency limit given to the peers that take one: what the starter's default threshold (0.85) leaves to the
-	 * expensive endpoint, so that every protected variant keeps the same threads for the critical endpoint and the
-	 * variants can be compared at equal expensive goodput.
+	 * Concurrency limit given to the peers that take one: as many expensive calls as the starter's default threshold
+	 * lets run, so that the variants are compared at equal expensive goodput. The starter sheds a request when the
+	 * requests in flight, itself included, reach 0.85 of the pool: 17 of 20, so at most 16 run at once.
 	 * @return the limit
 	 */
 	int expensiveConcurrencyLimit() {
-		return (int) Math.floor(0.85 * this.workerThreads);
+		return (int) Math.ceil(0.85 * this.workerThreads) - 1;
 	}
 
 	double expensiveSpikeRate() {
