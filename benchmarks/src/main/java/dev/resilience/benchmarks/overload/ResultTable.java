@@ -49,8 +49,9 @@ final class ResultTable {
 		out.println("Median of the rounds per variant (each ratio is taken within one service process first):");
 		out.println();
 		out.println(HEADER);
-		this.byVariant.forEach((variant, rounds) -> out.printf("| (%s) %s | %s | %s | %s | %.0f | %s | %.1f | %.0f | %.0f | %.0f |%n",
-				variant.key(), variant.description(), millis(median(rounds, (r) -> r.critical().p50Nanos())),
+		this.byVariant.forEach((variant, rounds) -> out.printf(
+				"| (%s) %s | %s | %s | %s | %.0f | %s | %.1f | %.0f | %.0f | %.0f |%n", variant.key(),
+				variant.description(), millis(median(rounds, (r) -> r.critical().p50Nanos())),
 				millis(median(rounds, (r) -> r.critical().p99Nanos())),
 				millis(median(rounds, (r) -> r.critical().maxNanos())), median(rounds, (r) -> r.critical().errors()),
 				millis(median(rounds, (r) -> r.baseline().p99Nanos())), median(rounds, VariantResult::criticalP99Ratio),
