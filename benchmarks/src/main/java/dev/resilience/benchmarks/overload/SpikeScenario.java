@@ -1,0 +1,73 @@
+package dev.resilience.benchmarks.overload;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.resilience.benchmarks.overload.SpikeLoad.SpikeOutcome;
+
+/**
+ * Replays the launch-day spike (issue 6) against the same small service protected in each {@link Variant} in turn,
+ * each in a forked JVM on 127.0.0.1, and prints what the critical endpoint and the expensive endpoint saw. The
+ * variants are interleaved round by round, so that a busy moment of a shared machine does not fall on one variant
+ * only; {@code -Dspike.rounds} sets the number of rounds (1 by default, about four minutes on two cores).
+ *
+ * <p>Run it with {@code ./mvnw -q -B -pl benchmarks -am package -DskipTests -Pspike}.
+ */
+public final class SpikeScenario {
+
+	private SpikeScenario() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		int rounds = Integer.getInteger("spike.rounds", 1);
+		SpikeProfile profile = SpikeProfile.LAUNCH_DAY;
+		Machine machine = Machine.current();
+		PrintStream out = System.out;
+		out.printf("Launch-day spike: %s, %d cores, %s, %s%n", machine.date(), machine.cores(), machine.jdk(),
+				machine.os());
+		out.printf("Tomcat %d workers; critical %.0f req/s throughout; spike %.0f req/s to a %d ms endpoint "
+				+ "(%.0fx the pool's %.0f req/s) for %d s after a %d s no-spike baseline; client timeout %d s; "
+				+ "%d round(s); load average at start %.1f%n%n", profile.workerThreads(), profile.criticalRate(),
+				profile.expensiveSpikeRate(), SpikeController.DOWNSTREAM_MILLIS, profile.spikeMultiple(),
+				profile.poolCapacityRate(), profile.spike().toSeconds(), profile.baseline().toSeconds(),
+				profile.timeout().toSeconds(), rounds, Machine.loadAverage());
+		List<VariantResult> results = new ArrayList<>();
+		for (int round = 1; round <= rounds; round++) {
+			for (Variant variant : Variant.values()) {
+				results.add(run(variant, round, profile));
+			}
+		}
+		out.println();
+		ResultTable table = new ResultTable(results);
+		table.printRounds(out);
+		table.printMedians(out);
+		table.printGeneratorOverhead(out);
+		table.printTargets(out);
+	}
+
+	private static VariantResult run(Variant variant, int round, SpikeProfile profile) throws Exception {
+		long started = System.nanoTime();
+		Path log = Path.of("target", "spike", "round-" + round + "-" + variant.name().toLowerCase() + ".log");
+		try (ServiceProcess service = ServiceProcess.start(variant, profile, log);
+				SpikeLoad load = new SpikeLoad(profile, service.uri(SpikeController.CRITICAL_PATH),
+						service.uri(SpikeController.EXPENSIVE_PATH))) {
+			load.warmUp();
+			StreamSummary baseline = load.baseline();
+			long cpuBefore = service.cpuTime().toNanos();
+			long wallBefore = System.nanoTime();
+			SpikeOutcome spike = load.spike();
+			double serviceCores = (double) (service.cpuTime().toNanos() - cpuBefore) / (System.nanoTime() - wallBefore);
+			VariantResult result = new VariantResult(variant, round, baseline, spike.critical(), spike.expensive(),
+					spike.generatorCores(), serviceCores, Machine.loadAverage());
+			System.out.printf("round %d (%s) %s: critical p99 %.1f ms (no spike %.1f ms), %d errors; "
+					+ "expensive %.0f 2xx/s, %d x 429 [%d s]%n", round, variant.key(), variant.description(),
+					spike.critical().p99Nanos() / 1e6, baseline.p99Nanos() / 1e6, spike.critical().errors(),
+					spike.expensive().goodput(), spike.expensive().rejected(),
+					(System.nanoTime() - started) / 1_000_000_000);
+			return result;
+		}
+	}
+
+}

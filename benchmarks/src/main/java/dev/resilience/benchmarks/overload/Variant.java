@@ -1,0 +1,60 @@
+package dev.resilience.benchmarks.overload;
+
+import java.util.List;
+import java.util.function.IntFunction;
+
+/**
+ * One way of protecting the service, as the arguments that start it that way. Only one protection is on at a time:
+ * every variant but the starter's turns the starter's shedding off.
+ */
+enum Variant {
+
+	NO_PROTECTION("a", "no protection", (limit) -> List.of("--resilience.shedding.enabled=false")),
+
+	SHEDDABLE("b", "starter @Sheddable, threshold 0.85", (limit) -> List.of()),
+
+	SHEDDABLE_DRY_RUN("b'", "starter @Sheddable, dry-run",
+			(limit) -> List.of("--resilience.shedding.dry-run=true")),
+
+	RESILIENCE4J_BULKHEAD("c", "resilience4j bulkhead, limit %d",
+			(limit) -> List.of("--resilience.shedding.enabled=false", "--spike.protection=resilience4j-bulkhead",
+					"--spike.bulkhead.max-concurrent-calls=" + limit)),
+
+	CONCURRENCY_LIMITS_DEFAULTS("d", "concurrency-limits, defaults",
+			(limit) -> List.of("--resilience.shedding.enabled=false", "--spike.protection=concurrency-limits")),
+
+	CONCURRENCY_LIMITS_TUNED("d'", "concurrency-limits, /expensive, max %d",
+			(limit) -> List.of("--resilience.shedding.enabled=false", "--spike.protection=concurrency-limits",
+					"--spike.concurrency-limits.url-pattern=" + SpikeController.EXPENSIVE_PATH,
+					"--spike.concurrency-limits.max-concurrency=" + limit));
+
+	private final String key;
+
+	private final String description;
+
+	private final IntFunction<List<String>> arguments;
+
+	Variant(String key, String description, IntFunction<List<String>> arguments) {
+		this.key = key;
+		this.description = description;
+		this.arguments = arguments;
+	}
+
+	String key() {
+		return this.key;
+	}
+
+	String description() {
+		return this.description.formatted(SpikeProfile.LAUNCH_DAY.expensiveConcurrencyLimit());
+	}
+
+	/**
+	 * Arguments that start the service protected this way.
+	 * @param profile the scenario, for the peers' concurrency limit
+	 * @return the arguments
+	 */
+	List<String> arguments(SpikeProfile profile) {
+		return this.arguments.apply(profile.expensiveConcurrencyLimit());
+	}
+
+}
