@@ -27,22 +27,22 @@ class DryRunIntegrationTests {
 	WorkerPoolPressure pressure;
 
 	@Autowired
-	SheddingInterceptor interceptor;
+	LoadShedder shedder;
 
 	@Autowired
 	MeterRegistry meterRegistry;
 
 	@Test
 	void dryRunCountsWithoutRejecting() {
-		long before = this.interceptor.wouldHaveRejected();
+		long before = this.shedder.wouldHaveRejected();
 		try (Hold hold = this.pressure.reach(0.85)) {
 			for (int i = 0; i < 3; i++) {
 				HttpResponse<String> response = Http.get(this.port, "/reports/lyon");
 				assertThat(response.statusCode()).isEqualTo(200);
 			}
 		}
-		assertThat(this.interceptor.wouldHaveRejected()).isEqualTo(before + 3);
-		assertThat(this.interceptor.rejected()).isZero();
+		assertThat(this.shedder.wouldHaveRejected()).isEqualTo(before + 3);
+		assertThat(this.shedder.rejected()).isZero();
 		assertThat(this.meterRegistry.get("resilience.shedding.rejected")
 			.tag("uri", "/reports/{city}")
 			.tag("dry.run", "true")

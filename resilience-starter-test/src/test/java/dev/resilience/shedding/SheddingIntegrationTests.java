@@ -49,6 +49,8 @@ class SheddingIntegrationTests {
 			assertThat(shed.body()).contains("\"instance\":\"/reports/lyon\"");
 			assertThat(Http.get(this.port, "/critical").statusCode()).isEqualTo(200);
 			assertThat(Http.get(this.port, "/actuator/health").statusCode()).isEqualTo(200);
+			assertThat(Http.get(this.port, "/reports/today").statusCode()).isEqualTo(200);
+			assertThat(Http.get(this.port, "/missing").statusCode()).isEqualTo(404);
 		}
 	}
 

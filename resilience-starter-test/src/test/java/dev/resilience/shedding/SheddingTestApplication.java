@@ -27,6 +27,11 @@ class SheddingTestApplication {
 			return "report for " + city;
 		}
 
+		@GetMapping("/reports/today") // more specific than the sheddable /reports/{city}: wins the mapping
+		String todaysReport() {
+			return "today";
+		}
+
 		@GetMapping("/critical")
 		String critical() {
 			return "critical";

@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.LongAdder;
  * Worker-pool pressure of the embedded server: requests currently occupying a worker thread, divided by the number
  * of worker threads (or by {@code resilience.shedding.max-concurrent-requests} when there is no bounded pool).
  *
- * <p>Reading and updating it is O(1) and lock-free: the in-flight count is kept by {@link InFlightRequestFilter}
+ * <p>Reading and updating it is O(1) and lock-free: the in-flight count is kept by {@link LoadSheddingFilter}
  * rather than asked of the server's executor, whose {@code getActiveCount()} takes the pool's main lock and walks
  * every worker.
  */

@@ -1,24 +1,35 @@
 package dev.resilience.shedding;
 
-import java.util.Collection;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import jakarta.servlet.http.HttpServletRequest;
+
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.annotation.AnnotationAwareOrderComparator;
+import org.springframework.http.server.RequestPath;
 import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.servlet.HandlerExecutionChain;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping;
+import org.springframework.web.util.ServletRequestPathUtils;
 
 /**
- * Which handler methods are {@link Sheddable}, and at which threshold. The annotation is looked up once per handler
- * method and cached, so the request path does a single map read.
+ * Which handler methods are {@link Sheddable}, at which threshold, and which handler a request is for.
+ *
+ * <p>The annotation is looked up once per handler method and cached. The lowest threshold of all sheddable handlers
+ * is known from startup, so that below it a request needs no handler lookup at all.
  */
 public class SheddableHandlers {
-
-	/** Threshold value meaning "never shed". */
-	static final double NOT_SHEDDABLE = Double.NaN;
 
 	private final Map<HandlerMethod, Double> thresholds = new ConcurrentHashMap<>();
 
 	private final double globalThreshold;
+
+	private volatile List<RequestMappingInfoHandlerMapping> mappings = List.of();
+
+	private volatile double lowestThreshold = Double.POSITIVE_INFINITY;
 
 	/**
 	 * Create the lookup.
@@ -29,6 +40,42 @@ public class SheddableHandlers {
 	}
 
 	/**
+	 * Take the application's handler mappings: check every {@code @Sheddable} threshold, so that a bad value fails
+	 * startup rather than the first request, and note the lowest. Handlers registered later are not shed.
+	 * @param mappings the application's request-mapping handler mappings
+	 * @throws IllegalStateException naming the first handler with a threshold outside {@code (0, 1]}
+	 */
+	public void register(List<RequestMappingInfoHandlerMapping> mappings) {
+		double lowest = Double.POSITIVE_INFINITY;
+		for (RequestMappingInfoHandlerMapping mapping : mappings) {
+			for (HandlerMethod handler : mapping.getHandlerMethods().values()) {
+				Sheddable sheddable = findAnnotation(handler);
+				if (sheddable == null) {
+					continue;
+				}
+				if (sheddable.threshold() != Sheddable.GLOBAL_THRESHOLD
+						&& !(sheddable.threshold() > 0 && sheddable.threshold() <= 1)) {
+					throw new IllegalStateException("@Sheddable(threshold = " + sheddable.threshold() + ") on "
+							+ handler.getShortLogMessage() + " must be greater than 0 and at most 1");
+				}
+				lowest = Math.min(lowest, thresholdOf(sheddable));
+			}
+		}
+		List<RequestMappingInfoHandlerMapping> sorted = new ArrayList<>(mappings);
+		AnnotationAwareOrderComparator.sort(sorted); // the order DispatcherServlet asks them in
+		this.mappings = List.copyOf(sorted);
+		this.lowestThreshold = lowest;
+	}
+
+	/**
+	 * Lowest threshold of any sheddable handler: below it no request is shed.
+	 * @return the threshold, or positive infinity if no handler is sheddable
+	 */
+	public double lowestThreshold() {
+		return this.lowestThreshold;
+	}
+
+	/**
 	 * Threshold at which a handler is shed.
 	 * @param handler the handler method
 	 * @return the threshold in {@code (0, 1]}, or {@code NaN} if the handler is not sheddable
@@ -36,33 +83,47 @@ public class SheddableHandlers {
 	public double thresholdOf(HandlerMethod handler) {
 		Double threshold = this.thresholds.get(handler);
 		if (threshold == null) {
-			threshold = this.thresholds.computeIfAbsent(handler, this::resolve);
+			threshold = this.thresholds.computeIfAbsent(handler, (key) -> {
+				Sheddable sheddable = findAnnotation(key);
+				return (sheddable != null) ? thresholdOf(sheddable) : Double.NaN;
+			});
 		}
 		return threshold;
 	}
 
 	/**
-	 * Check the {@code @Sheddable} thresholds of the application's handler methods, so that a bad value fails startup
-	 * rather than the first request.
-	 * @param handlers every handler method of the application
-	 * @throws IllegalStateException naming the first handler with a threshold outside {@code (0, 1]}
+	 * Find the handler method that the {@code DispatcherServlet} will pick for a request, as it would: the same
+	 * mappings in the same order. Leaves the matched URI template in the request's attributes, as mapping does.
+	 * @param request the request, not yet dispatched
+	 * @return the handler method, or {@code null} if none maps the request (or mapping it fails)
 	 */
-	public void validate(Collection<HandlerMethod> handlers) {
-		for (HandlerMethod handler : handlers) {
-			Sheddable sheddable = findAnnotation(handler);
-			if (sheddable != null && sheddable.threshold() != Sheddable.GLOBAL_THRESHOLD
-					&& !(sheddable.threshold() > 0 && sheddable.threshold() <= 1)) {
-				throw new IllegalStateException("@Sheddable(threshold = " + sheddable.threshold() + ") on "
-						+ handler.getShortLogMessage() + " must be greater than 0 and at most 1");
+	public HandlerMethod handlerFor(HttpServletRequest request) {
+		RequestPath previous = ServletRequestPathUtils.hasParsedRequestPath(request)
+				? ServletRequestPathUtils.getParsedRequestPath(request) : null;
+		ServletRequestPathUtils.parseAndCache(request);
+		try {
+			for (RequestMappingInfoHandlerMapping mapping : this.mappings) {
+				HandlerExecutionChain chain = mapping.getHandler(request);
+				if (chain != null) {
+					return (chain.getHandler() instanceof HandlerMethod handler) ? handler : null;
+				}
+			}
+			return null;
+		}
+		catch (Exception ex) {
+			return null; // the dispatcher will answer it (405, 406, ...): nothing to shed
+		}
+		finally {
+			if (previous != null) {
+				ServletRequestPathUtils.setParsedRequestPath(previous, request);
+			}
+			else {
+				ServletRequestPathUtils.clearParsedRequestPath(request);
 			}
 		}
 	}
 
-	private Double resolve(HandlerMethod handler) {
-		Sheddable sheddable = findAnnotation(handler);
-		if (sheddable == null) {
-			return NOT_SHEDDABLE;
-		}
+	private double thresholdOf(Sheddable sheddable) {
 		return (sheddable.threshold() == Sheddable.GLOBAL_THRESHOLD) ? this.globalThreshold : sheddable.threshold();
 	}
 

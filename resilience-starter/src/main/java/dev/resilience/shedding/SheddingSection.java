@@ -13,15 +13,15 @@ public class SheddingSection implements ResilienceSection {
 
 	private final PressureGauge gauge;
 
-	private final SheddingInterceptor interceptor;
+	private final LoadShedder shedder;
 
 	private final double threshold;
 
 	private final boolean dryRun;
 
-	public SheddingSection(PressureGauge gauge, SheddingInterceptor interceptor, double threshold, boolean dryRun) {
+	public SheddingSection(PressureGauge gauge, LoadShedder shedder, double threshold, boolean dryRun) {
 		this.gauge = gauge;
-		this.interceptor = interceptor;
+		this.shedder = shedder;
 		this.threshold = threshold;
 		this.dryRun = dryRun;
 	}
@@ -42,8 +42,8 @@ public class SheddingSection implements ResilienceSection {
 		section.put("pressure", this.gauge.pressure());
 		section.put("threshold", this.threshold);
 		section.put("dryRun", this.dryRun);
-		section.put("rejected", this.interceptor.rejected());
-		section.put("wouldHaveRejected", this.interceptor.wouldHaveRejected());
+		section.put("rejected", this.shedder.rejected());
+		section.put("wouldHaveRejected", this.shedder.wouldHaveRejected());
 		return section;
 	}
 

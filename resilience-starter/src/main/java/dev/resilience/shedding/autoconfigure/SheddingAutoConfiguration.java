@@ -2,12 +2,12 @@ package dev.resilience.shedding.autoconfigure;
 
 import java.util.List;
 
-import dev.resilience.shedding.InFlightRequestFilter;
 import dev.resilience.shedding.JettyWorkerPoolProbe;
+import dev.resilience.shedding.LoadShedder;
+import dev.resilience.shedding.LoadSheddingFilter;
 import dev.resilience.shedding.PressureGauge;
 import dev.resilience.shedding.RejectionListener;
 import dev.resilience.shedding.SheddableHandlers;
-import dev.resilience.shedding.SheddingInterceptor;
 import dev.resilience.shedding.SheddingMetrics;
 import dev.resilience.shedding.SheddingSection;
 import dev.resilience.shedding.TomcatWorkerPoolProbe;
@@ -31,8 +31,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.web.servlet.DispatcherServlet;
-import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
-import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping;
 
 /**
@@ -53,10 +51,11 @@ public final class SheddingAutoConfiguration {
 	}
 
 	@Bean
-	FilterRegistrationBean<InFlightRequestFilter> inFlightRequestFilter(PressureGauge gauge) {
-		FilterRegistrationBean<InFlightRequestFilter> registration = new FilterRegistrationBean<>(
-				new InFlightRequestFilter(gauge));
+	FilterRegistrationBean<LoadSheddingFilter> loadSheddingFilter(PressureGauge gauge, LoadShedder shedder) {
+		FilterRegistrationBean<LoadSheddingFilter> registration = new FilterRegistrationBean<>(
+				new LoadSheddingFilter(gauge, shedder));
 		registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR);
+		// first: every request is counted, and a shed request costs no other filter's work
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
 		registration.setAsyncSupported(true);
 		return registration;
@@ -77,41 +76,27 @@ public final class SheddingAutoConfiguration {
 	}
 
 	@Bean
-	SmartInitializingSingleton sheddableHandlersValidation(SheddableHandlers handlers,
+	SmartInitializingSingleton sheddableHandlersRegistration(SheddableHandlers handlers,
 			ObjectProvider<RequestMappingInfoHandlerMapping> mappings) {
-		return () -> mappings.orderedStream().forEach((mapping) -> handlers.validate(mapping.getHandlerMethods().values()));
+		return () -> handlers.register(mappings.orderedStream().toList());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	SheddingInterceptor sheddingInterceptor(PressureGauge gauge, SheddableHandlers handlers,
-			List<RejectionListener> listeners, SheddingProperties properties) {
+	LoadShedder loadShedder(PressureGauge gauge, SheddableHandlers handlers, List<RejectionListener> listeners,
+			SheddingProperties properties) {
 		RejectionListener listener = switch (listeners.size()) {
 			case 0 -> (uriTemplate, dryRun) -> {
 			};
 			case 1 -> listeners.get(0);
 			default -> (uriTemplate, dryRun) -> listeners.forEach((each) -> each.onRejected(uriTemplate, dryRun));
 		};
-		return new SheddingInterceptor(gauge, handlers, listener, properties.getRetryAfter(), properties.isDryRun());
+		return new LoadShedder(gauge, handlers, listener, properties.getRetryAfter(), properties.isDryRun());
 	}
 
 	@Bean
-	WebMvcConfigurer sheddingWebMvcConfigurer(SheddingInterceptor interceptor) {
-		return new WebMvcConfigurer() {
-
-			@Override
-			public void addInterceptors(InterceptorRegistry registry) {
-				// first, so that a shed request costs no other interceptor's work
-				registry.addInterceptor(interceptor).order(Ordered.HIGHEST_PRECEDENCE);
-			}
-
-		};
-	}
-
-	@Bean
-	SheddingSection sheddingSection(PressureGauge gauge, SheddingInterceptor interceptor,
-			SheddingProperties properties) {
-		return new SheddingSection(gauge, interceptor, properties.getThreshold(), properties.isDryRun());
+	SheddingSection sheddingSection(PressureGauge gauge, LoadShedder shedder, SheddingProperties properties) {
+		return new SheddingSection(gauge, shedder, properties.getThreshold(), properties.isDryRun());
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -2,12 +2,12 @@ package dev.resilience.shedding.autoconfigure;
 
 import dev.resilience.actuate.ResilienceEndpoint;
 import dev.resilience.actuate.autoconfigure.ResilienceEndpointAutoConfiguration;
-import dev.resilience.shedding.InFlightRequestFilter;
+import dev.resilience.shedding.LoadShedder;
+import dev.resilience.shedding.LoadSheddingFilter;
 import dev.resilience.shedding.PressureGauge;
 import dev.resilience.shedding.PressureGauge.Capacity;
 import dev.resilience.shedding.PressureGauge.Mode;
 import dev.resilience.shedding.Sheddable;
-import dev.resilience.shedding.SheddingInterceptor;
 import dev.resilience.shedding.SheddingMetrics;
 import dev.resilience.shedding.SheddingSection;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,11 +37,11 @@ class SheddingAutoConfigurationTests {
 	void servletWebApplicationGetsLoadShedding() {
 		this.runner.run((context) -> {
 			assertThat(context).hasSingleBean(PressureGauge.class)
-				.hasSingleBean(SheddingInterceptor.class)
+				.hasSingleBean(LoadShedder.class)
 				.hasSingleBean(SheddingSection.class)
 				.hasSingleBean(SheddingMetrics.class);
-			assertThat(context.getBean("inFlightRequestFilter", FilterRegistrationBean.class).getFilter())
-				.isInstanceOf(InFlightRequestFilter.class);
+			assertThat(context.getBean("loadSheddingFilter", FilterRegistrationBean.class).getFilter())
+				.isInstanceOf(LoadSheddingFilter.class);
 			assertThat(context.getBean(PressureGauge.class).capacity().size()).isEqualTo(200);
 		});
 	}
@@ -50,15 +50,15 @@ class SheddingAutoConfigurationTests {
 	void notAWebApplicationGetsNothing() {
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(SheddingAutoConfiguration.class))
 			.run((context) -> assertThat(context).doesNotHaveBean(PressureGauge.class)
-				.doesNotHaveBean(SheddingInterceptor.class));
+				.doesNotHaveBean(LoadShedder.class));
 	}
 
 	@Test
 	void disabledGetsNothing() {
 		this.runner.withPropertyValues("resilience.shedding.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(PressureGauge.class)
-				.doesNotHaveBean(SheddingInterceptor.class)
-				.doesNotHaveBean("inFlightRequestFilter"));
+				.doesNotHaveBean(LoadShedder.class)
+				.doesNotHaveBean("loadSheddingFilter"));
 	}
 
 	@Test
@@ -72,7 +72,7 @@ class SheddingAutoConfigurationTests {
 	@Test
 	void withoutMicrometerSheddingStillWorks() {
 		this.runner.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
-			.run((context) -> assertThat(context).hasSingleBean(SheddingInterceptor.class)
+			.run((context) -> assertThat(context).hasSingleBean(LoadShedder.class)
 				.doesNotHaveBean(SheddingMetrics.class));
 	}
 
@@ -82,7 +82,7 @@ class SheddingAutoConfigurationTests {
 			.withConfiguration(AutoConfigurations.of(ResilienceEndpointAutoConfiguration.class,
 					EndpointAutoConfiguration.class))
 			.withClassLoader(new FilteredClassLoader(Endpoint.class))
-			.run((context) -> assertThat(context).hasSingleBean(SheddingInterceptor.class)
+			.run((context) -> assertThat(context).hasSingleBean(LoadShedder.class)
 				.doesNotHaveBean(ResilienceEndpoint.class));
 	}
 

@@ -1,11 +1,11 @@
 package dev.resilience.shedding;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.resilience.support.ProblemDetailWriter;
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.commons.logging.Log;
@@ -13,20 +13,19 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.method.HandlerMethod;
-import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.HandlerMapping;
 
 /**
- * Answers a request to a {@link Sheddable} endpoint with {@code 429}, {@code Retry-After} and an RFC 9457 problem
- * body, before its handler runs, while the worker-pool pressure is at or above the endpoint's threshold.
+ * Decides whether a request is shed and, if so, answers it with {@code 429}, {@code Retry-After} and an RFC 9457
+ * problem body.
  *
- * <p>Only the initial {@code REQUEST} dispatch is judged: async and error dispatches of a request that was let in
- * are never shed. Actuator endpoints are mapped by their own handler mapping, which this interceptor is not added
- * to.
+ * <p>Below the lowest {@code @Sheddable} threshold, which is almost always, the decision is one comparison. Only
+ * under pressure is the request's handler looked up, so that a shed request costs neither the rest of the filter
+ * chain nor a dispatch.
  */
-public class SheddingInterceptor implements HandlerInterceptor {
+public class LoadShedder {
 
-	private static final Log logger = LogFactory.getLog(SheddingInterceptor.class);
+	private static final Log logger = LogFactory.getLog(LoadShedder.class);
 
 	private static final long DRY_RUN_LOG_INTERVAL_NANOS = Duration.ofSeconds(10).toNanos();
 
@@ -51,14 +50,14 @@ public class SheddingInterceptor implements HandlerInterceptor {
 	private final AtomicLong nextDryRunLog = new AtomicLong(System.nanoTime());
 
 	/**
-	 * Create the interceptor.
+	 * Create the shedder.
 	 * @param gauge the pressure gauge
 	 * @param handlers which handlers are sheddable, at which threshold
 	 * @param listener told of every (would-be) rejection
 	 * @param retryAfter value of {@code Retry-After}, rounded up to whole seconds
 	 * @param dryRun whether to let every request through, only counting and logging
 	 */
-	public SheddingInterceptor(PressureGauge gauge, SheddableHandlers handlers, RejectionListener listener,
+	public LoadShedder(PressureGauge gauge, SheddableHandlers handlers, RejectionListener listener,
 			Duration retryAfter, boolean dryRun) {
 		this.gauge = gauge;
 		this.handlers = handlers;
@@ -70,27 +69,37 @@ public class SheddingInterceptor implements HandlerInterceptor {
 				+ ((seconds == 1) ? " second." : " seconds.");
 	}
 
-	@Override
-	public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler)
-			throws Exception {
-		if (request.getDispatcherType() != DispatcherType.REQUEST || !(handler instanceof HandlerMethod method)) {
-			return true;
+	/**
+	 * Shed the request if it is for a {@link Sheddable} handler and pressure is at or above that handler's threshold.
+	 * The caller's own request must already be counted in the gauge.
+	 * @param request a request on its initial dispatch
+	 * @param response its response
+	 * @return {@code true} if the request was answered with 429 and must not go further
+	 * @throws IOException if the rejection cannot be written
+	 */
+	public boolean shed(HttpServletRequest request, HttpServletResponse response) throws IOException {
+		if (!this.gauge.isAtOrAbove(this.handlers.lowestThreshold())) {
+			return false;
 		}
-		double threshold = this.handlers.thresholdOf(method);
+		HandlerMethod handler = this.handlers.handlerFor(request);
+		if (handler == null) {
+			return false;
+		}
+		double threshold = this.handlers.thresholdOf(handler);
 		if (Double.isNaN(threshold) || !this.gauge.isAtOrAbove(threshold)) {
-			return true;
+			return false;
 		}
 		String uriTemplate = uriTemplate(request);
 		this.listener.onRejected(uriTemplate, this.dryRun);
 		if (this.dryRun) {
 			this.wouldHaveRejected.increment();
 			logDryRun(request, uriTemplate, threshold);
-			return true;
+			return false;
 		}
 		this.rejected.increment();
 		response.setHeader(HttpHeaders.RETRY_AFTER, this.retryAfterSeconds);
 		ProblemDetailWriter.write(response, 429, "Too Many Requests", this.detail, request.getRequestURI());
-		return false;
+		return true;
 	}
 
 	/**

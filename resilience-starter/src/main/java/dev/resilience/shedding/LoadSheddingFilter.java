@@ -2,27 +2,35 @@ package dev.resilience.shedding;
 
 import java.io.IOException;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
 /**
- * Counts the requests that occupy a worker thread, around every request, annotated or not.
+ * Counts the requests that occupy a worker thread, around every request, annotated or not, and sheds
+ * {@link Sheddable} requests under pressure before any other filter runs.
  *
  * <p>Each pass of a worker thread through the filter chain counts once and is uncounted in {@code finally}, so the
  * count drops exactly once whatever happens: exceptions, client aborts, and asynchronous requests (the thread leaves
  * the chain when async processing starts, and the later {@code ASYNC} or {@code ERROR} dispatch, for example after an
- * async timeout, is a new pass on a worker thread). Register it for the {@code REQUEST}, {@code ASYNC} and
+ * async timeout, is a new pass on a worker thread). Register it first, for the {@code REQUEST}, {@code ASYNC} and
  * {@code ERROR} dispatcher types only: {@code FORWARD} and {@code INCLUDE} run nested on a thread already counted.
+ * Only the initial {@code REQUEST} dispatch can be shed: a request that was let in is never shed half-way.
  */
-public class InFlightRequestFilter implements Filter {
+public class LoadSheddingFilter implements Filter {
 
 	private final PressureGauge gauge;
 
-	public InFlightRequestFilter(PressureGauge gauge) {
+	private final LoadShedder shedder;
+
+	public LoadSheddingFilter(PressureGauge gauge, LoadShedder shedder) {
 		this.gauge = gauge;
+		this.shedder = shedder;
 	}
 
 	@Override
@@ -30,6 +38,12 @@ public class InFlightRequestFilter implements Filter {
 			throws IOException, ServletException {
 		this.gauge.enter();
 		try {
+			if (request.getDispatcherType() == DispatcherType.REQUEST
+					&& request instanceof HttpServletRequest httpRequest
+					&& response instanceof HttpServletResponse httpResponse
+					&& this.shedder.shed(httpRequest, httpResponse)) {
+				return;
+			}
 			chain.doFilter(request, response);
 		}
 		finally {
