@@ -43,6 +43,7 @@ public final class CaffeineHttpCacheStore extends AbstractSerializingCacheStorag
 
 	@Override
 	public long sizeInBytes() {
+		this.cache.cleanUp();
 		return this.cache.policy().eviction().map((eviction) -> eviction.weightedSize().orElse(-1L)).orElse(-1L);
 	}
 

@@ -44,14 +44,17 @@ import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
  * Settings that change the connection itself, an SSL bundle or an {@code InetAddressFilter}, cannot share the pool or
  * the cache without breaking them (another TLS identity or trust, or a filtered caller served what an unfiltered one
  * fetched): such factories get a client of their own, built by Spring Boot's {@link HttpComponentsHttpClientBuilder}
- * with the starter's retry policy, one per distinct (bundle, filter) pair, without a cache.
+ * with the starter's retry policy, one per distinct (bundle, filter) pair, without a cache; the shared client closes
+ * them when it closes.
  */
 public final class SharedClientHttpRequestFactoryBuilder
-		implements ClientHttpRequestFactoryBuilder<HttpComponentsClientHttpRequestFactory>, AutoCloseable {
+		implements ClientHttpRequestFactoryBuilder<HttpComponentsClientHttpRequestFactory> {
 
 	private final SharedHttpClient shared;
 
 	private final boolean cookies;
+
+	private final int maxRetries;
 
 	private final CloseableHttpClient sharedView;
 
@@ -61,10 +64,12 @@ public final class SharedClientHttpRequestFactoryBuilder
 	 * Create a builder.
 	 * @param shared the shared client
 	 * @param cookies whether cookie handling is on when the settings do not say
+	 * @param maxRetries most retries of one request on a client that does not share the pool
 	 */
-	public SharedClientHttpRequestFactoryBuilder(SharedHttpClient shared, boolean cookies) {
+	public SharedClientHttpRequestFactoryBuilder(SharedHttpClient shared, boolean cookies, int maxRetries) {
 		this.shared = shared;
 		this.cookies = cookies;
+		this.maxRetries = maxRetries;
 		this.sharedView = new Unclosable(shared.client(), shared.defaultRequestConfig());
 	}
 
@@ -122,12 +127,16 @@ public final class SharedClientHttpRequestFactoryBuilder
 
 	private CloseableHttpClient dedicatedClient(HttpClientSettings settings) {
 		ConnectionSettings key = new ConnectionSettings(settings.sslBundle(), settings.inetAddressFilter());
-		return this.dedicated.computeIfAbsent(key, (k) -> new Unclosable(new HttpComponentsHttpClientBuilder()
-			.withCustomizer((builder) -> builder.setRetryStrategy(
-					new BudgetedRetryStrategy(0, this.shared.retryBudget())))
-			.build(HttpClientSettings.defaults()
-				.withSslBundle(settings.sslBundle())
-				.withInetAddressFilter(settings.inetAddressFilter())), this.shared.defaultRequestConfig()));
+		return this.dedicated.computeIfAbsent(key, (k) -> {
+			CloseableHttpClient client = new HttpComponentsHttpClientBuilder()
+				.withCustomizer((builder) -> builder
+					.setRetryStrategy(new BudgetedRetryStrategy(this.maxRetries, this.shared.retryBudget())))
+				.build(HttpClientSettings.defaults()
+					.withSslBundle(settings.sslBundle())
+					.withInetAddressFilter(settings.inetAddressFilter()));
+			this.shared.closeWithThis(client);
+			return new Unclosable(client, this.shared.defaultRequestConfig());
+		});
 	}
 
 	/**
@@ -136,14 +145,6 @@ public final class SharedClientHttpRequestFactoryBuilder
 	 */
 	public int dedicatedClients() {
 		return this.dedicated.size();
-	}
-
-	@Override
-	public void close() {
-		for (CloseableHttpClient client : this.dedicated.values()) {
-			((Unclosable) client).delegate.close(CloseMode.GRACEFUL);
-		}
-		this.dedicated.clear();
 	}
 
 	private record ConnectionSettings(SslBundle sslBundle, InetAddressFilter inetAddressFilter) {
@@ -157,7 +158,7 @@ public final class SharedClientHttpRequestFactoryBuilder
 	private static final class Unclosable extends CloseableHttpClient
 			implements org.apache.hc.client5.http.config.Configurable {
 
-		final CloseableHttpClient delegate;
+		private final CloseableHttpClient delegate;
 
 		private final RequestConfig config;
 

@@ -1,6 +1,8 @@
 package dev.resilience.httpclient;
 
 import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.hc.client5.http.classic.ExecChainHandler;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -23,7 +25,8 @@ import org.apache.hc.core5.util.TimeValue;
  *
  * <p>Exec chain, top to bottom: retry-budget deposit, redirects, retries ({@link BudgetedRetryStrategy}),
  * {@link CacheOutcomeRecorder}, {@link ConditionalRequestNormalizer}, HttpClient's cache (storage wrapped by
- * {@link GuardedHttpCacheStorage}), {@link InvalidExpiresNormalizer}, protocol, connect, transport.
+ * {@link GuardedHttpCacheStorage}), {@link FreshnessHeaderNormalizer}, {@link OriginErrorRecorder}, protocol, connect,
+ * transport.
  */
 public final class SharedHttpClient implements AutoCloseable {
 
@@ -38,6 +41,8 @@ public final class SharedHttpClient implements AutoCloseable {
 	private final RequestConfig defaultRequestConfig;
 
 	private final CloseableHttpClient client;
+
+	private final List<CloseableHttpClient> dependents = new CopyOnWriteArrayList<>();
 
 	/**
 	 * Build the shared client.
@@ -120,8 +125,19 @@ public final class SharedHttpClient implements AutoCloseable {
 		return this.defaultRequestConfig;
 	}
 
+	/**
+	 * Close another client together with this one.
+	 * @param dependent a client whose life ends with the shared client's
+	 */
+	void closeWithThis(CloseableHttpClient dependent) {
+		this.dependents.add(dependent);
+	}
+
 	@Override
 	public void close() throws IOException {
+		for (CloseableHttpClient dependent : this.dependents) {
+			dependent.close(CloseMode.GRACEFUL);
+		}
 		this.client.close(CloseMode.GRACEFUL);
 		this.pool.close(CloseMode.GRACEFUL);
 	}
@@ -158,7 +174,8 @@ public final class SharedHttpClient implements AutoCloseable {
 			chain.addBefore(caching, new CacheOutcomeRecorder(this.counts, this.statusHeader),
 					CacheOutcomeRecorder.NAME);
 			chain.addBefore(caching, new ConditionalRequestNormalizer(), ConditionalRequestNormalizer.NAME);
-			chain.addAfter(caching, new InvalidExpiresNormalizer(), InvalidExpiresNormalizer.NAME);
+			chain.addAfter(caching, new OriginErrorRecorder(), OriginErrorRecorder.NAME);
+			chain.addAfter(caching, new FreshnessHeaderNormalizer(), FreshnessHeaderNormalizer.NAME);
 		}
 
 	}

@@ -14,6 +14,8 @@ import dev.resilience.httpclient.SharedHttpClient;
 import dev.resilience.httpclient.SharedHttpClientMetrics;
 import dev.resilience.httpclient.SharedHttpClientSection;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.cookie.StandardCookieSpec;
@@ -31,9 +33,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.autoconfigure.ClientHttpRequestFactoryBuilderCustomizer;
-import org.springframework.boot.util.LambdaSafe;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -47,6 +49,8 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnBooleanProperty(name = "resilience.http-client.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(SharedHttpClientProperties.class)
 public final class SharedHttpClientAutoConfiguration {
+
+	private static final Log logger = LogFactory.getLog(SharedHttpClientAutoConfiguration.class);
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
@@ -68,6 +72,11 @@ public final class SharedHttpClientAutoConfiguration {
 			.setCookieSpec(properties.isCookies() ? StandardCookieSpec.STRICT : StandardCookieSpec.IGNORE)
 			.build();
 		HttpCacheStore cacheStore = cache.isEnabled() ? store.getIfAvailable() : null;
+		if (cache.isEnabled() && cacheStore == null) {
+			// memory and caffeine always have a store bean; only ehcache can lack its library
+			throw new InvalidConfigurationPropertyValueException("resilience.http-client.cache.store", cache.getStore(),
+					"ehcache needs org.ehcache:ehcache on the class path");
+		}
 		return new SharedHttpClient(connectionManager, cacheStore, cacheConfig(cache), new CacheOutcomeCounts(),
 				cache.isStatusHeader(), retry.getMaxRetries(), new RetryBudget(retry.getBudget(), retry.getBurst()),
 				requestConfig, millis(pool.getEvictIdleAfter()));
@@ -141,27 +150,38 @@ public final class SharedHttpClientAutoConfiguration {
 
 		/**
 		 * Replaces Spring Boot's builder (which backs off). Users' {@link ClientHttpRequestFactoryBuilderCustomizer}
-		 * beans are applied as Spring Boot applies them: those declared for any builder type (or for
+		 * beans are applied in order, as Spring Boot applies them: those declared for any builder type (or for
 		 * {@link SharedClientHttpRequestFactoryBuilder}) run; those declared for another concrete builder type, such
-		 * as {@code HttpComponentsClientHttpRequestFactoryBuilder}, are skipped, since that builder is not in use.
+		 * as {@code HttpComponentsClientHttpRequestFactoryBuilder}, are skipped (logged at debug), since that builder
+		 * is not in use.
 		 */
-		@Bean(destroyMethod = "close")
+		@Bean
 		@ConditionalOnMissingBean(ClientHttpRequestFactoryBuilder.class)
 		ClientHttpRequestFactoryBuilder<?> clientHttpRequestFactoryBuilder(SharedHttpClient sharedHttpClient,
 				SharedHttpClientProperties properties,
 				ObjectProvider<ClientHttpRequestFactoryBuilderCustomizer<?>> customizers) {
 			SharedClientHttpRequestFactoryBuilder builder = new SharedClientHttpRequestFactoryBuilder(sharedHttpClient,
-					properties.isCookies());
+					properties.isCookies(), properties.getRetry().getMaxRetries());
 			return customize(builder, customizers.orderedStream().toList());
 		}
 
-		@SuppressWarnings("unchecked")
+		@SuppressWarnings({ "unchecked", "rawtypes" })
 		private static ClientHttpRequestFactoryBuilder<?> customize(ClientHttpRequestFactoryBuilder<?> builder,
 				List<ClientHttpRequestFactoryBuilderCustomizer<?>> customizers) {
-			ClientHttpRequestFactoryBuilder<?>[] result = { builder };
-			LambdaSafe.callbacks(ClientHttpRequestFactoryBuilderCustomizer.class, customizers, result[0])
-				.invoke((customizer) -> result[0] = customizer.customize(result[0]));
-			return result[0];
+			ClientHttpRequestFactoryBuilder<?> result = builder;
+			for (ClientHttpRequestFactoryBuilderCustomizer customizer : customizers) {
+				try {
+					result = customizer.customize(result);
+				}
+				catch (ClassCastException ex) {
+					// declared for another builder type (LambdaSafe's test, applied to the current builder)
+					if (ex.getMessage() == null || !ex.getMessage().contains(result.getClass().getName())) {
+						throw ex;
+					}
+					logger.debug("Skipped " + customizer + ": it customizes another builder type");
+				}
+			}
+			return result;
 		}
 
 	}

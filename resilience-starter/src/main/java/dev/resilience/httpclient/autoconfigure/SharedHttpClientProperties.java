@@ -6,7 +6,6 @@ import java.time.Duration;
 import dev.resilience.support.PropertyChecks;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.util.ClassUtils;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
@@ -99,10 +98,6 @@ public class SharedHttpClientProperties implements Validator {
 		Cache cache = properties.cache;
 		if (cache.store == null) {
 			errors.rejectValue("cache.store", "required", "must be one of memory, caffeine, ehcache");
-		}
-		else if (cache.store == Store.EHCACHE && cache.enabled
-				&& !ClassUtils.isPresent("org.ehcache.Cache", SharedHttpClientProperties.class.getClassLoader())) {
-			errors.rejectValue("cache.store", "missing", "ehcache needs org.ehcache:ehcache on the class path");
 		}
 		PropertyChecks.atLeast(errors, "cache.maxEntries", cache.maxEntries, 1);
 		positive(errors, "cache.maxObjectSize", cache.maxObjectSize);
@@ -263,8 +258,8 @@ public class SharedHttpClientProperties implements Validator {
 		private DataSize maxSize = DataSize.ofMegabytes(64);
 
 		/**
-		 * Whether a stale response may be served when the origin fails and the response allows it with
-		 * stale-if-error (RFC 5861). Off: the caller sees the origin's error.
+		 * Whether a stale response is served when the origin fails although neither the request nor the response
+		 * carries stale-if-error. A response's own stale-if-error directive (RFC 5861) is always honoured.
 		 */
 		private boolean staleIfError = false;
 
