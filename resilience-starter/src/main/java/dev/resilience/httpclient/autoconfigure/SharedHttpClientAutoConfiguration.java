@@ -1,5 +1,6 @@
 package dev.resilience.httpclient.autoconfigure;
 
+import java.io.File;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -138,8 +139,10 @@ public final class SharedHttpClientAutoConfiguration {
 		EhcacheHttpCacheStore ehcacheHttpCacheStore(SharedHttpClientProperties properties) {
 			SharedHttpClientProperties.Cache cache = properties.getCache();
 			SharedHttpClientProperties.Ehcache ehcache = cache.getEhcache();
+			File diskPath = (ehcache.getDiskPath() != null) ? ehcache.getDiskPath()
+					: new File(System.getProperty("java.io.tmpdir"), "resilience-http-cache");
 			return new EhcacheHttpCacheStore(ehcache.getHeapEntries(), ehcache.getOffHeapSize().toBytes(),
-					ehcache.getDiskSize().toBytes(), ehcache.getDiskPath(), cacheConfig(cache));
+					ehcache.getDiskSize().toBytes(), diskPath, cacheConfig(cache));
 		}
 
 	}

@@ -110,9 +110,6 @@ public class SharedHttpClientProperties implements Validator {
 		PropertyChecks.atLeast(errors, "cache.ehcache.heapEntries", ehcache.heapEntries, 1);
 		notNegative(errors, "cache.ehcache.offHeapSize", ehcache.offHeapSize);
 		notNegative(errors, "cache.ehcache.diskSize", ehcache.diskSize);
-		if (ehcache.diskPath == null) {
-			errors.rejectValue("cache.ehcache.diskPath", "required", "must name a directory");
-		}
 		Retry retry = properties.retry;
 		PropertyChecks.atLeast(errors, "retry.maxRetries", retry.maxRetries, 0);
 		if (retry.maxRetries > 3) {
@@ -375,9 +372,9 @@ public class SharedHttpClientProperties implements Validator {
 		private DataSize diskSize = DataSize.ofBytes(0);
 
 		/**
-		 * Directory of the disk tier.
+		 * Directory of the disk tier. Defaults to resilience-http-cache in the JVM's temporary directory.
 		 */
-		private File diskPath = new File(System.getProperty("java.io.tmpdir"), "resilience-http-cache");
+		private File diskPath;
 
 		public long getHeapEntries() {
 			return this.heapEntries;
