@@ -23,6 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.restclient.RestTemplateBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
@@ -49,6 +50,9 @@ abstract class AbstractCacheBehaviourTests {
 
 	@Autowired
 	RestClient.Builder otherBuilder;
+
+	@Autowired
+	RestTemplateBuilder restTemplateBuilder;
 
 	@Autowired
 	SharedHttpClient sharedHttpClient;
@@ -92,6 +96,17 @@ abstract class AbstractCacheBehaviourTests {
 		assertThat(this.section.describe()).extractingByKey("cache")
 			.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
 			.containsEntry("store", expectedStore());
+	}
+
+	@Test
+	void restTemplateFromBootsBuilderSharesTheCacheWithRestClient() {
+		origin.respond("/template", (request) -> OriginResponse.ok("template body").cacheControl("max-age=60"));
+		assertThatCacheOutcome(get(this.builder.build(), "/template")).isMiss();
+		ResponseEntity<String> viaTemplate = this.restTemplateBuilder.build()
+			.getForEntity(origin.uri("/template"), String.class);
+		assertThat(viaTemplate.getBody()).isEqualTo("template body");
+		assertThatCacheOutcome(viaTemplate).isHit();
+		assertThat(origin.requestCount("/template")).isEqualTo(1);
 	}
 
 	@Test
