@@ -1,0 +1,55 @@
+package dev.resilience.httpclient;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Running count of cache outcomes of the shared client. Recording is a {@link LongAdder} increment: no lock, no
+ * allocation. Micrometer reads the counts through function counters; the actuator section reads the hit ratio.
+ */
+public final class CacheOutcomeCounts {
+
+	private static final CacheOutcome[] OUTCOMES = CacheOutcome.values();
+
+	private final LongAdder[] counts = new LongAdder[OUTCOMES.length];
+
+	public CacheOutcomeCounts() {
+		for (int i = 0; i < this.counts.length; i++) {
+			this.counts[i] = new LongAdder();
+		}
+	}
+
+	/**
+	 * Count one response.
+	 * @param outcome what the cache did
+	 */
+	public void record(CacheOutcome outcome) {
+		this.counts[outcome.ordinal()].increment();
+	}
+
+	/**
+	 * Responses with the given outcome since start.
+	 * @param outcome the outcome
+	 * @return the count
+	 */
+	public long count(CacheOutcome outcome) {
+		return this.counts[outcome.ordinal()].sum();
+	}
+
+	/**
+	 * Share of responses served from the cache (hits and stale) or confirmed by a cheap revalidation, among all counted
+	 * responses.
+	 * @return the ratio in {@code [0, 1]}, {@code 0} before the first response
+	 */
+	public double hitRatio() {
+		long total = 0;
+		for (LongAdder count : this.counts) {
+			total += count.sum();
+		}
+		if (total == 0) {
+			return 0;
+		}
+		long served = count(CacheOutcome.HIT) + count(CacheOutcome.STALE) + count(CacheOutcome.REVALIDATED);
+		return (double) served / total;
+	}
+
+}

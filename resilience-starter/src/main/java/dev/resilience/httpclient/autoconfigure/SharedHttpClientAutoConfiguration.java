@@ -1,0 +1,204 @@
+package dev.resilience.httpclient.autoconfigure;
+
+import java.io.File;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import dev.resilience.httpclient.CacheOutcomeCounts;
+import dev.resilience.httpclient.CaffeineHttpCacheStore;
+import dev.resilience.httpclient.EhcacheHttpCacheStore;
+import dev.resilience.httpclient.HttpCacheStore;
+import dev.resilience.httpclient.MemoryHttpCacheStore;
+import dev.resilience.httpclient.RetryBudget;
+import dev.resilience.httpclient.SharedClientHttpRequestFactoryBuilder;
+import dev.resilience.httpclient.SharedHttpClient;
+import dev.resilience.httpclient.SharedHttpClientMetrics;
+import dev.resilience.httpclient.SharedHttpClientSection;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.cookie.StandardCookieSpec;
+import org.apache.hc.client5.http.impl.cache.CacheConfig;
+import org.apache.hc.client5.http.impl.cache.CachingHttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.autoconfigure.ClientHttpRequestFactoryBuilderCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Auto-configuration of the one shared, pooled, caching Apache HttpClient 5 behind every {@code RestClient.Builder},
+ * {@code RestTemplateBuilder} and HTTP service group. Runs before Spring Boot's imperative HTTP client
+ * auto-configuration, whose {@link ClientHttpRequestFactoryBuilder} bean then backs off.
+ */
+@AutoConfiguration(beforeName = "org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration")
+@ConditionalOnClass(CachingHttpClients.class)
+@ConditionalOnBooleanProperty(name = "resilience.http-client.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(SharedHttpClientProperties.class)
+public final class SharedHttpClientAutoConfiguration {
+
+	private static final Log logger = LogFactory.getLog(SharedHttpClientAutoConfiguration.class);
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	SharedHttpClient sharedHttpClient(SharedHttpClientProperties properties, ObjectProvider<HttpCacheStore> store) {
+		SharedHttpClientProperties.Pool pool = properties.getPool();
+		SharedHttpClientProperties.Cache cache = properties.getCache();
+		SharedHttpClientProperties.Retry retry = properties.getRetry();
+		PoolingHttpClientConnectionManager connectionManager = PoolingHttpClientConnectionManagerBuilder.create()
+			.setMaxConnTotal(pool.getMaxTotal())
+			.setMaxConnPerRoute(pool.getMaxPerRoute())
+			.setDefaultConnectionConfig(ConnectionConfig.custom()
+				.setTimeToLive(millis(pool.getTimeToLive()))
+				.setValidateAfterInactivity(millis(pool.getValidateAfterInactivity()))
+				.build())
+			.build();
+		RequestConfig requestConfig = RequestConfig.custom()
+			.setConnectionRequestTimeout(Timeout.ofMilliseconds(pool.getAcquireTimeout().toMillis()))
+			.setConnectionKeepAlive(millis(properties.getKeepAlive()))
+			.setCookieSpec(properties.isCookies() ? StandardCookieSpec.STRICT : StandardCookieSpec.IGNORE)
+			.build();
+		HttpCacheStore cacheStore = cache.isEnabled() ? store.getIfAvailable() : null;
+		if (cache.isEnabled() && cacheStore == null) {
+			// memory and caffeine always have a store bean; only ehcache can lack its library
+			throw new InvalidConfigurationPropertyValueException("resilience.http-client.cache.store", cache.getStore(),
+					"ehcache needs org.ehcache:ehcache on the class path");
+		}
+		return new SharedHttpClient(connectionManager, cacheStore, cacheConfig(cache), new CacheOutcomeCounts(),
+				cache.isStatusHeader(), retry.getMaxRetries(), new RetryBudget(retry.getBudget(), retry.getBurst()),
+				requestConfig, millis(pool.getEvictIdleAfter()));
+	}
+
+	static CacheConfig cacheConfig(SharedHttpClientProperties.Cache cache) {
+		return CacheConfig.custom()
+			.setMaxObjectSize(cache.getMaxObjectSize().toBytes())
+			.setMaxCacheEntries(cache.getMaxEntries())
+			.setSharedCache(cache.isShared())
+			.setHeuristicCachingEnabled(cache.isHeuristicFreshness())
+			.setStaleIfErrorEnabled(cache.isStaleIfError())
+			// RFC 9111 §4.3.4: a response received on revalidation replaces the stored one. With the check on,
+			// httpclient5-cache compares Date headers and may keep (and serve) the old entry instead.
+			.setFreshnessCheckEnabled(false)
+			.build();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "sharedHttpClientSection")
+	SharedHttpClientSection sharedHttpClientSection(SharedHttpClient sharedHttpClient) {
+		return new SharedHttpClientSection(sharedHttpClient);
+	}
+
+	private static TimeValue millis(java.time.Duration duration) {
+		return TimeValue.of(duration.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBooleanProperty(name = "resilience.http-client.cache.enabled", matchIfMissing = true)
+	@ConditionalOnMissingBean(HttpCacheStore.class)
+	static class StoreConfiguration {
+
+		@Bean
+		@ConditionalOnProperty(name = "resilience.http-client.cache.store", havingValue = "memory",
+				matchIfMissing = true)
+		MemoryHttpCacheStore memoryHttpCacheStore(SharedHttpClientProperties properties) {
+			SharedHttpClientProperties.Cache cache = properties.getCache();
+			return new MemoryHttpCacheStore(cache.getMaxEntries(), cache.getMaxSize().toBytes());
+		}
+
+		@Bean
+		@ConditionalOnProperty(name = "resilience.http-client.cache.store", havingValue = "caffeine")
+		CaffeineHttpCacheStore caffeineHttpCacheStore(SharedHttpClientProperties properties) {
+			SharedHttpClientProperties.Cache cache = properties.getCache();
+			return new CaffeineHttpCacheStore(cache.getMaxSize().toBytes(), cacheConfig(cache).getMaxUpdateRetries());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.ehcache.Cache")
+	@ConditionalOnBooleanProperty(name = "resilience.http-client.cache.enabled", matchIfMissing = true)
+	@ConditionalOnProperty(name = "resilience.http-client.cache.store", havingValue = "ehcache")
+	@ConditionalOnMissingBean(HttpCacheStore.class)
+	static class EhcacheStoreConfiguration {
+
+		@Bean(destroyMethod = "close")
+		EhcacheHttpCacheStore ehcacheHttpCacheStore(SharedHttpClientProperties properties) {
+			SharedHttpClientProperties.Cache cache = properties.getCache();
+			SharedHttpClientProperties.Ehcache ehcache = cache.getEhcache();
+			File diskPath = (ehcache.getDiskPath() != null) ? ehcache.getDiskPath()
+					: new File(System.getProperty("java.io.tmpdir"), "resilience-http-cache");
+			return new EhcacheHttpCacheStore(ehcache.getHeapEntries(), ehcache.getOffHeapSize().toBytes(),
+					ehcache.getDiskSize().toBytes(), diskPath, cacheConfig(cache));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(ClientHttpRequestFactoryBuilder.class)
+	static class RequestFactoryBuilderConfiguration {
+
+		/**
+		 * Replaces Spring Boot's builder (which backs off). Users' {@link ClientHttpRequestFactoryBuilderCustomizer}
+		 * beans are applied in order, as Spring Boot applies them: those declared for any builder type (or for
+		 * {@link SharedClientHttpRequestFactoryBuilder}) run; those declared for another concrete builder type, such
+		 * as {@code HttpComponentsClientHttpRequestFactoryBuilder}, are skipped (logged at debug), since that builder
+		 * is not in use.
+		 */
+		@Bean
+		@ConditionalOnMissingBean(ClientHttpRequestFactoryBuilder.class)
+		ClientHttpRequestFactoryBuilder<?> clientHttpRequestFactoryBuilder(SharedHttpClient sharedHttpClient,
+				SharedHttpClientProperties properties,
+				ObjectProvider<ClientHttpRequestFactoryBuilderCustomizer<?>> customizers) {
+			SharedClientHttpRequestFactoryBuilder builder = new SharedClientHttpRequestFactoryBuilder(sharedHttpClient,
+					properties.isCookies(), properties.getRetry().getMaxRetries());
+			return customize(builder, customizers.orderedStream().toList());
+		}
+
+		@SuppressWarnings({ "unchecked", "rawtypes" })
+		private static ClientHttpRequestFactoryBuilder<?> customize(ClientHttpRequestFactoryBuilder<?> builder,
+				List<ClientHttpRequestFactoryBuilderCustomizer<?>> customizers) {
+			ClientHttpRequestFactoryBuilder<?> result = builder;
+			for (ClientHttpRequestFactoryBuilderCustomizer customizer : customizers) {
+				try {
+					result = customizer.customize(result);
+				}
+				catch (ClassCastException ex) {
+					// declared for another builder type (LambdaSafe's test, applied to the current builder)
+					if (ex.getMessage() == null || !ex.getMessage().contains(result.getClass().getName())) {
+						throw ex;
+					}
+					logger.debug("Skipped " + customizer + ": it customizes another builder type");
+				}
+			}
+			return result;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterBinder.class)
+	static class MetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		SharedHttpClientMetrics sharedHttpClientMetrics(SharedHttpClient sharedHttpClient) {
+			return new SharedHttpClientMetrics(sharedHttpClient);
+		}
+
+	}
+
+}

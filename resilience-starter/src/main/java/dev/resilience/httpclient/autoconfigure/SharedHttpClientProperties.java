@@ -1,0 +1,476 @@
+package dev.resilience.httpclient.autoconfigure;
+
+import java.io.File;
+import java.time.Duration;
+
+import dev.resilience.support.PropertyChecks;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
+
+/**
+ * Configuration of the shared caching HTTP client.
+ */
+@ConfigurationProperties("resilience.http-client")
+public class SharedHttpClientProperties implements Validator {
+
+	/**
+	 * Whether every RestClient.Builder, RestTemplateBuilder and HTTP service group uses the one shared pooled
+	 * caching client.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * How long an idle connection is kept alive when the origin's response names no Keep-Alive timeout.
+	 */
+	private Duration keepAlive = Duration.ofSeconds(30);
+
+	/**
+	 * Whether the shared client keeps cookies when a builder's settings do not say. Off: one cookie jar shared by all
+	 * users mixes their sessions.
+	 */
+	private boolean cookies = false;
+
+	private final Pool pool = new Pool();
+
+	private final Cache cache = new Cache();
+
+	private final Retry retry = new Retry();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Duration getKeepAlive() {
+		return this.keepAlive;
+	}
+
+	public void setKeepAlive(Duration keepAlive) {
+		this.keepAlive = keepAlive;
+	}
+
+	public boolean isCookies() {
+		return this.cookies;
+	}
+
+	public void setCookies(boolean cookies) {
+		this.cookies = cookies;
+	}
+
+	public Pool getPool() {
+		return this.pool;
+	}
+
+	public Cache getCache() {
+		return this.cache;
+	}
+
+	public Retry getRetry() {
+		return this.retry;
+	}
+
+	@Override
+	public boolean supports(Class<?> clazz) {
+		return SharedHttpClientProperties.class.isAssignableFrom(clazz);
+	}
+
+	@Override
+	public void validate(Object target, Errors errors) {
+		SharedHttpClientProperties properties = (SharedHttpClientProperties) target;
+		PropertyChecks.positive(errors, "keepAlive", properties.keepAlive);
+		Pool pool = properties.pool;
+		PropertyChecks.atLeast(errors, "pool.maxTotal", pool.maxTotal, 1);
+		PropertyChecks.atLeast(errors, "pool.maxPerRoute", pool.maxPerRoute, 1);
+		if (pool.maxPerRoute > pool.maxTotal) {
+			errors.rejectValue("pool.maxPerRoute", "range",
+					"must not exceed resilience.http-client.pool.max-total (" + pool.maxTotal + ")");
+		}
+		PropertyChecks.positive(errors, "pool.acquireTimeout", pool.acquireTimeout);
+		PropertyChecks.positive(errors, "pool.timeToLive", pool.timeToLive);
+		PropertyChecks.positive(errors, "pool.validateAfterInactivity", pool.validateAfterInactivity);
+		PropertyChecks.positive(errors, "pool.evictIdleAfter", pool.evictIdleAfter);
+		Cache cache = properties.cache;
+		if (cache.store == null) {
+			errors.rejectValue("cache.store", "required", "must be one of memory, caffeine, ehcache");
+		}
+		PropertyChecks.atLeast(errors, "cache.maxEntries", cache.maxEntries, 1);
+		positive(errors, "cache.maxObjectSize", cache.maxObjectSize);
+		positive(errors, "cache.maxSize", cache.maxSize);
+		if (cache.maxObjectSize != null && cache.maxSize != null && cache.maxObjectSize.compareTo(cache.maxSize) > 0) {
+			errors.rejectValue("cache.maxObjectSize", "range",
+					"must not exceed resilience.http-client.cache.max-size (" + cache.maxSize + ")");
+		}
+		Ehcache ehcache = cache.ehcache;
+		PropertyChecks.atLeast(errors, "cache.ehcache.heapEntries", ehcache.heapEntries, 1);
+		notNegative(errors, "cache.ehcache.offHeapSize", ehcache.offHeapSize);
+		notNegative(errors, "cache.ehcache.diskSize", ehcache.diskSize);
+		Retry retry = properties.retry;
+		PropertyChecks.atLeast(errors, "retry.maxRetries", retry.maxRetries, 0);
+		if (retry.maxRetries > 3) {
+			errors.rejectValue("retry.maxRetries", "range", "must be at most 3: more retries amplify an overload");
+		}
+		PropertyChecks.fraction(errors, "retry.budget", retry.budget);
+		PropertyChecks.atLeast(errors, "retry.burst", retry.burst, 1);
+	}
+
+	private static void positive(Errors errors, String field, DataSize value) {
+		if (value == null || value.toBytes() <= 0) {
+			errors.rejectValue(field, "positive", "must be a positive size, for example 1MB");
+		}
+	}
+
+	private static void notNegative(Errors errors, String field, DataSize value) {
+		if (value == null || value.toBytes() < 0) {
+			errors.rejectValue(field, "range", "must be 0 (tier off) or a positive size, for example 64MB");
+		}
+	}
+
+	/**
+	 * Connection pool shared by every client.
+	 */
+	public static class Pool {
+
+		/**
+		 * Most connections open at once, over all origins.
+		 */
+		private int maxTotal = 200;
+
+		/**
+		 * Most connections open at once to one origin (scheme, host and port).
+		 */
+		private int maxPerRoute = 50;
+
+		/**
+		 * Longest a request waits to lease a connection from a full pool before it fails.
+		 */
+		private Duration acquireTimeout = Duration.ofSeconds(5);
+
+		/**
+		 * Longest a connection is used, however busy; bounds how long a DNS change or a rebalanced origin goes
+		 * unnoticed.
+		 */
+		private Duration timeToLive = Duration.ofMinutes(5);
+
+		/**
+		 * Idle time after which a pooled connection is checked before it is reused.
+		 */
+		private Duration validateAfterInactivity = Duration.ofSeconds(2);
+
+		/**
+		 * Idle time after which a background task closes a pooled connection.
+		 */
+		private Duration evictIdleAfter = Duration.ofSeconds(30);
+
+		public int getMaxTotal() {
+			return this.maxTotal;
+		}
+
+		public void setMaxTotal(int maxTotal) {
+			this.maxTotal = maxTotal;
+		}
+
+		public int getMaxPerRoute() {
+			return this.maxPerRoute;
+		}
+
+		public void setMaxPerRoute(int maxPerRoute) {
+			this.maxPerRoute = maxPerRoute;
+		}
+
+		public Duration getAcquireTimeout() {
+			return this.acquireTimeout;
+		}
+
+		public void setAcquireTimeout(Duration acquireTimeout) {
+			this.acquireTimeout = acquireTimeout;
+		}
+
+		public Duration getTimeToLive() {
+			return this.timeToLive;
+		}
+
+		public void setTimeToLive(Duration timeToLive) {
+			this.timeToLive = timeToLive;
+		}
+
+		public Duration getValidateAfterInactivity() {
+			return this.validateAfterInactivity;
+		}
+
+		public void setValidateAfterInactivity(Duration validateAfterInactivity) {
+			this.validateAfterInactivity = validateAfterInactivity;
+		}
+
+		public Duration getEvictIdleAfter() {
+			return this.evictIdleAfter;
+		}
+
+		public void setEvictIdleAfter(Duration evictIdleAfter) {
+			this.evictIdleAfter = evictIdleAfter;
+		}
+
+	}
+
+	/**
+	 * RFC 9111 cache in front of the pool.
+	 */
+	public static class Cache {
+
+		/**
+		 * Whether responses are cached (and revalidated) per RFC 9111.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Where cached responses are kept.
+		 */
+		private Store store = Store.MEMORY;
+
+		/**
+		 * Whether the cache behaves as a shared cache (RFC 9111 §3.5): private responses and responses to requests
+		 * with Authorization are not reused. Turn off only when the application serves a single user.
+		 */
+		private boolean shared = true;
+
+		/**
+		 * Most entries kept by the memory store.
+		 */
+		private int maxEntries = 1000;
+
+		/**
+		 * Largest response body that is cached; larger bodies stream through uncached. HttpClient's 8KB default
+		 * skips most JSON.
+		 */
+		private DataSize maxObjectSize = DataSize.ofKilobytes(512);
+
+		/**
+		 * Most bytes kept by the memory and caffeine stores.
+		 */
+		private DataSize maxSize = DataSize.ofMegabytes(64);
+
+		/**
+		 * Whether a stale response is served when the origin fails although neither the request nor the response
+		 * carries stale-if-error. A response's own stale-if-error directive (RFC 5861) is always honoured.
+		 */
+		private boolean staleIfError = false;
+
+		/**
+		 * Whether responses without explicit freshness are cached for a fraction of their age since Last-Modified
+		 * (RFC 9111 §4.2.2). Off: only what the origin marks cacheable is reused.
+		 */
+		private boolean heuristicFreshness = false;
+
+		/**
+		 * Whether each response carries a debug Cache-Status header (RFC 9211 syntax) naming the cache outcome.
+		 */
+		private boolean statusHeader = false;
+
+		private final Ehcache ehcache = new Ehcache();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Store getStore() {
+			return this.store;
+		}
+
+		public void setStore(Store store) {
+			this.store = store;
+		}
+
+		public boolean isShared() {
+			return this.shared;
+		}
+
+		public void setShared(boolean shared) {
+			this.shared = shared;
+		}
+
+		public int getMaxEntries() {
+			return this.maxEntries;
+		}
+
+		public void setMaxEntries(int maxEntries) {
+			this.maxEntries = maxEntries;
+		}
+
+		public DataSize getMaxObjectSize() {
+			return this.maxObjectSize;
+		}
+
+		public void setMaxObjectSize(DataSize maxObjectSize) {
+			this.maxObjectSize = maxObjectSize;
+		}
+
+		public DataSize getMaxSize() {
+			return this.maxSize;
+		}
+
+		public void setMaxSize(DataSize maxSize) {
+			this.maxSize = maxSize;
+		}
+
+		public boolean isStaleIfError() {
+			return this.staleIfError;
+		}
+
+		public void setStaleIfError(boolean staleIfError) {
+			this.staleIfError = staleIfError;
+		}
+
+		public boolean isHeuristicFreshness() {
+			return this.heuristicFreshness;
+		}
+
+		public void setHeuristicFreshness(boolean heuristicFreshness) {
+			this.heuristicFreshness = heuristicFreshness;
+		}
+
+		public boolean isStatusHeader() {
+			return this.statusHeader;
+		}
+
+		public void setStatusHeader(boolean statusHeader) {
+			this.statusHeader = statusHeader;
+		}
+
+		public Ehcache getEhcache() {
+			return this.ehcache;
+		}
+
+	}
+
+	/**
+	 * Tiers of the ehcache store.
+	 */
+	public static class Ehcache {
+
+		/**
+		 * Entries kept on the heap.
+		 */
+		private long heapEntries = 1000;
+
+		/**
+		 * Bytes kept off-heap; 0 for no off-heap tier.
+		 */
+		private DataSize offHeapSize = DataSize.ofBytes(0);
+
+		/**
+		 * Bytes kept on disk; 0 for no disk tier.
+		 */
+		private DataSize diskSize = DataSize.ofBytes(0);
+
+		/**
+		 * Directory of the disk tier. Defaults to resilience-http-cache in the JVM's temporary directory.
+		 */
+		private File diskPath;
+
+		public long getHeapEntries() {
+			return this.heapEntries;
+		}
+
+		public void setHeapEntries(long heapEntries) {
+			this.heapEntries = heapEntries;
+		}
+
+		public DataSize getOffHeapSize() {
+			return this.offHeapSize;
+		}
+
+		public void setOffHeapSize(DataSize offHeapSize) {
+			this.offHeapSize = offHeapSize;
+		}
+
+		public DataSize getDiskSize() {
+			return this.diskSize;
+		}
+
+		public void setDiskSize(DataSize diskSize) {
+			this.diskSize = diskSize;
+		}
+
+		public File getDiskPath() {
+			return this.diskPath;
+		}
+
+		public void setDiskPath(File diskPath) {
+			this.diskPath = diskPath;
+		}
+
+	}
+
+	/**
+	 * Retry policy of the shared client.
+	 */
+	public static class Retry {
+
+		/**
+		 * Most times one idempotent request is re-sent after an I/O error on a reused connection. Never on a status
+		 * code, never with a sleep.
+		 */
+		private int maxRetries = 1;
+
+		/**
+		 * Retries allowed per request, over all requests: a fraction in (0, 1].
+		 */
+		private double budget = 0.1;
+
+		/**
+		 * Most retries that may be spent in a burst before the budget refills.
+		 */
+		private int burst = 10;
+
+		public int getMaxRetries() {
+			return this.maxRetries;
+		}
+
+		public void setMaxRetries(int maxRetries) {
+			this.maxRetries = maxRetries;
+		}
+
+		public double getBudget() {
+			return this.budget;
+		}
+
+		public void setBudget(double budget) {
+			this.budget = budget;
+		}
+
+		public int getBurst() {
+			return this.burst;
+		}
+
+		public void setBurst(int burst) {
+			this.burst = burst;
+		}
+
+	}
+
+	/**
+	 * Cache stores.
+	 */
+	public enum Store {
+
+		/** In-heap, bounded by entries and bytes, entries kept as objects. */
+		MEMORY,
+
+		/** Caffeine (W-TinyLFU), bounded by bytes, entries kept serialised. */
+		CAFFEINE,
+
+		/** Ehcache 3 heap / off-heap / disk tiers, entries kept serialised. */
+		EHCACHE
+
+	}
+
+}
