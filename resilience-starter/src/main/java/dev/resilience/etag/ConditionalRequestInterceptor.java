@@ -109,11 +109,11 @@ public final class ConditionalRequestInterceptor implements HandlerInterceptor {
 				for (ConditionalRequestMetrics metric : this.metrics) {
 					metric.preconditionFailed(plan.resource());
 				}
-				ProblemDetailWriter.write(response, HttpServletResponse.SC_PRECONDITION_FAILED, "Precondition Failed",
+				ProblemDetailWriter.write(request, response, HttpServletResponse.SC_PRECONDITION_FAILED,
+						"Precondition Failed",
 						"The " + plan.resource() + " has changed since the version named in "
 								+ (hasIfMatch ? "If-Match" : "If-Unmodified-Since")
-								+ " (or that header does not parse); fetch it again and retry the change.",
-						request.getRequestURI());
+								+ " (or that header does not parse); fetch it again and retry the change.");
 				return false;
 			}
 		}

@@ -98,7 +98,7 @@ public class LoadShedder {
 		}
 		this.rejected.increment();
 		response.setHeader(HttpHeaders.RETRY_AFTER, this.retryAfterSeconds);
-		ProblemDetailWriter.write(response, 429, "Too Many Requests", this.detail, request.getRequestURI());
+		ProblemDetailWriter.write(request, response, 429, "Too Many Requests", this.detail);
 		return true;
 	}
 

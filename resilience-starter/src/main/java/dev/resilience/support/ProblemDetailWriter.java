@@ -3,6 +3,7 @@ package dev.resilience.support;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
@@ -19,20 +20,28 @@ public final class ProblemDetailWriter {
 	}
 
 	/**
-	 * Reset the response's buffer and write a problem document.
+	 * Reset the response's buffer and write a problem document about a request that is answered without being
+	 * processed, its body (if any) unread. The request's path is the document's {@code instance}.
+	 * <p>A request body that is never read can make the server close the connection after the response (Jetty does
+	 * when the body has not fully arrived), and a client that reused it would fail. So when the request has a body,
+	 * the response says {@code Connection: close}.
+	 * @param request the request being answered
 	 * @param response the response to write to; nothing is written if it is already committed
 	 * @param status the HTTP status
 	 * @param title short, human-readable summary of the problem type
 	 * @param detail explanation specific to this occurrence
-	 * @param instance the request path the problem occurred at, or {@code null}
 	 * @throws IOException if the body cannot be written
 	 */
-	public static void write(HttpServletResponse response, int status, String title, String detail, String instance)
-			throws IOException {
+	public static void write(HttpServletRequest request, HttpServletResponse response, int status, String title,
+			String detail) throws IOException {
 		if (response.isCommitted()) {
 			return;
 		}
 		response.resetBuffer();
+		if (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null) {
+			response.setHeader("Connection", "close");
+		}
+		String instance = request.getRequestURI();
 		response.setStatus(status);
 		response.setContentType(PROBLEM_JSON);
 		byte[] body = toJson(status, title, detail, instance).getBytes(StandardCharsets.UTF_8);

@@ -105,8 +105,9 @@ public final class HttpClientTimeouts implements TimeoutsContributor {
 
 		static LibraryDefaults of(ClientHttpRequestFactoryBuilder<?> builder) {
 			String name = builder.getClass().getName();
-			if (name.contains("HttpComponents")) {
-				// ConnectionConfig: 3 minutes to connect; no socket timeout
+			if (name.contains("HttpComponents") || name.startsWith("dev.resilience.httpclient.")) {
+				// Apache HttpClient 5 (Boot's builder or the starter's shared client, which leaves unset timeouts to
+				// the library): ConnectionConfig's 3 minutes to connect; no socket timeout
 				return new LibraryDefaults(true, Duration.ofMinutes(3), null);
 			}
 			if (name.contains("Jdk") || name.contains("Simple")) {
