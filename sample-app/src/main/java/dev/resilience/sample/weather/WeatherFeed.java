@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
-import org.springframework.context.SmartLifecycle;
+import org.springframework.beans.factory.DisposableBean;
 
 /**
  * The upstream the sample calls: a small weather feed on its own loopback port, started with the application. Every
@@ -22,7 +22,7 @@ import org.springframework.context.SmartLifecycle;
  * {@code revision-period}, and a request whose {@code If-None-Match} names the current tag gets {@code 304}. Counts
  * what it serves, so the sample can show what the shared cache saved.
  */
-public class WeatherFeed implements SmartLifecycle {
+public class WeatherFeed implements DisposableBean {
 
 	private final Duration maxAge;
 
@@ -36,10 +36,10 @@ public class WeatherFeed implements SmartLifecycle {
 
 	private final ExecutorService executor = Executors.newFixedThreadPool(4);
 
-	private volatile boolean running;
-
 	/**
-	 * Bind the feed's port (it serves once started).
+	 * Bind the feed's port and start serving. The feed lives as long as the bean, not as the context's lifecycle:
+	 * a JDK {@code HttpServer} cannot start again once stopped, and a stopped and restarted context (as the test
+	 * framework's context cache does) must find its upstream where the {@code RestClient} was told it is.
 	 * @param maxAge {@code Cache-Control} max-age of every forecast
 	 * @param revisionPeriod how often a forecast and its entity tag change
 	 * @throws IOException if no loopback port can be bound
@@ -50,34 +50,15 @@ public class WeatherFeed implements SmartLifecycle {
 		this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
 		this.server.setExecutor(this.executor);
 		this.server.createContext("/forecast/", this::forecast);
-	}
-
-	@Override
-	public void start() {
 		this.server.start();
-		this.running = true;
 	}
 
 	@Override
-	public void stop() {
-		this.running = false;
+	public void destroy() {
 		this.server.stop(0);
 		this.executor.shutdownNow();
 	}
 
-	@Override
-	public boolean isRunning() {
-		return this.running;
-	}
-
-	/**
-	 * Lower phase than the web server's: the feed is up before the application takes traffic.
-	 * @return the phase
-	 */
-	@Override
-	public int getPhase() {
-		return SmartLifecycle.DEFAULT_PHASE - 2048;
-	}
 
 	/**
 	 * Base URL of the feed, {@code http://127.0.0.1:port}.
