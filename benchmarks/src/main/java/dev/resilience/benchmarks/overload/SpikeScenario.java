@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.resilience.benchmarks.ForkedService;
 import dev.resilience.benchmarks.overload.SpikeLoad.SpikeOutcome;
 
 /**
@@ -16,6 +17,8 @@ import dev.resilience.benchmarks.overload.SpikeLoad.SpikeOutcome;
  * <p>Run it with {@code ./mvnw -q -B -pl benchmarks -am package -DskipTests -Pspike}.
  */
 public final class SpikeScenario {
+
+	private static final List<String> SERVICE_JVM_OPTIONS = List.of("-Xms512m", "-Xmx512m");
 
 	private SpikeScenario() {
 	}
@@ -47,10 +50,20 @@ public final class SpikeScenario {
 		table.printTargets(out);
 	}
 
+	private static List<String> serviceArguments(Variant variant, SpikeProfile profile) {
+		List<String> arguments = new ArrayList<>(List.of(
+				"--server.tomcat.threads.max=" + profile.workerThreads(),
+				"--server.tomcat.threads.min-spare=" + profile.workerThreads(), "--spring.main.banner-mode=off",
+				"--logging.level.root=WARN", "--logging.level.dev.resilience=INFO"));
+		arguments.addAll(variant.arguments(profile));
+		return arguments;
+	}
+
 	private static VariantResult run(Variant variant, int round, SpikeProfile profile) throws Exception {
 		long started = System.nanoTime();
 		Path log = Path.of("target", "spike", "round-" + round + "-" + variant.name().toLowerCase() + ".log");
-		try (ServiceProcess service = ServiceProcess.start(variant, profile, log);
+		try (ForkedService service = ForkedService.start(SpikeService.class, SERVICE_JVM_OPTIONS,
+				serviceArguments(variant, profile), SpikeController.CRITICAL_PATH, log);
 				SpikeLoad load = new SpikeLoad(profile, service.uri(SpikeController.CRITICAL_PATH),
 						service.uri(SpikeController.EXPENSIVE_PATH))) {
 			load.warmUp();

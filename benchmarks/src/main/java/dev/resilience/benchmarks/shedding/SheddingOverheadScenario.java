@@ -1,22 +1,18 @@
 package dev.resilience.benchmarks.shedding;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import dev.resilience.benchmarks.ForkedService;
 
 /**
  * Loopback throughput of a trivial endpoint with load shedding on and off, in alternating rounds, each variant in a
@@ -60,28 +56,14 @@ public final class SheddingOverheadScenario {
 	}
 
 	private static double measure(boolean sheddingEnabled, int seconds) throws Exception {
-		int port = freePort();
-		Process service = new ProcessBuilder(javaExecutable(), "-Xms256m", "-Xmx256m", "-cp",
-				System.getProperty("java.class.path"), TrivialService.class.getName(), "--server.port=" + port,
-				"--resilience.shedding.enabled=" + sheddingEnabled, "--logging.level.root=WARN",
-				"--spring.main.banner-mode=off")
-			.redirectErrorStream(true)
-			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
-			.start();
-		Thread reaper = new Thread(service::destroyForcibly); // the service must not outlive an interrupted run
-		Runtime.getRuntime().addShutdownHook(reaper);
-		try {
-			String url = "http://127.0.0.1:" + port + "/hello";
-			awaitUp(url);
-			Wrk.run(url, 5); // warm-up: JIT, connection pool
+		Path log = Path.of("target", "shedding-overhead", "shedding-" + sheddingEnabled + ".log");
+		try (ForkedService service = ForkedService.start(TrivialService.class, List.of("-Xms256m", "-Xmx256m"),
+				List.of("--resilience.shedding.enabled=" + sheddingEnabled, "--logging.level.root=WARN",
+						"--spring.main.banner-mode=off"),
+				"/hello", log)) {
+			String url = service.uri("/hello").toString();
+			Wrk.run(url, 5); // warm-up: JIT, connections
 			return parseRequestsPerSecond(Wrk.run(url, seconds));
-		}
-		finally {
-			service.destroy();
-			if (!service.waitFor(10, TimeUnit.SECONDS)) {
-				service.destroyForcibly();
-			}
-			Runtime.getRuntime().removeShutdownHook(reaper);
 		}
 	}
 
@@ -93,39 +75,10 @@ public final class SheddingOverheadScenario {
 		return Double.parseDouble(matcher.group(1));
 	}
 
-	private static void awaitUp(String url) throws InterruptedException {
-		HttpClient client = HttpClient.newHttpClient();
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-		while (System.nanoTime() < deadline) {
-			try {
-				HttpResponse<Void> response = client.send(HttpRequest.newBuilder(URI.create(url)).build(),
-						HttpResponse.BodyHandlers.discarding());
-				if (response.statusCode() == 200) {
-					return;
-				}
-			}
-			catch (IOException ex) {
-				// not up yet
-			}
-			Thread.sleep(200);
-		}
-		throw new IllegalStateException("Service did not start within 60s: " + url);
-	}
-
 	static double median(List<Double> values) {
 		double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
 		int middle = sorted.length / 2;
 		return (sorted.length % 2 == 1) ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-	}
-
-	private static String javaExecutable() {
-		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
 	}
 
 	/**

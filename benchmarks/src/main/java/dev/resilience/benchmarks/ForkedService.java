@@ -1,4 +1,4 @@
-package dev.resilience.benchmarks.overload;
+package dev.resilience.benchmarks;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -15,14 +15,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A {@link SpikeService} in a JVM of its own, so that one variant's JIT and GC state does not leak into the next.
- * It listens on 127.0.0.1 only. Closing it, or the scenario's JVM exiting for any reason, kills it.
+ * A Spring Boot service in a JVM of its own, so that one variant's JIT and GC state does not leak into the next
+ * measurement. It listens on 127.0.0.1 only, on a free port. Closing it, or the benchmark's JVM exiting for any
+ * reason, kills it.
  */
-final class ServiceProcess implements AutoCloseable {
+public final class ForkedService implements AutoCloseable {
 
 	private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(2);
-
-	private static final List<String> JVM_OPTIONS = List.of("-Xms512m", "-Xmx512m");
 
 	private final Process process;
 
@@ -32,7 +31,7 @@ final class ServiceProcess implements AutoCloseable {
 
 	private final Path log;
 
-	private ServiceProcess(Process process, int port, Path log) {
+	private ForkedService(Process process, int port, Path log) {
 		this.process = process;
 		this.port = port;
 		this.log = log;
@@ -41,38 +40,35 @@ final class ServiceProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Start a service and wait until it answers.
-	 * @param variant the protection it runs with
-	 * @param profile the scenario, for the worker pool's size
+	 * Start a service with this JVM's class path and wait until it answers {@code 200} on a path.
+	 * @param mainClass the service's main class
+	 * @param jvmOptions options for its JVM, for example the heap size
+	 * @param arguments its application arguments; {@code --server.address} and {@code --server.port} are added
+	 * @param readinessPath a path that answers {@code 200} once the service is up
 	 * @param log file that the service's output goes to
 	 * @return the running service
 	 * @throws IOException if it cannot be started or does not come up in time
 	 * @throws InterruptedException if interrupted while waiting for it
 	 */
-	static ServiceProcess start(Variant variant, SpikeProfile profile, Path log)
-			throws IOException, InterruptedException {
-		Files.createDirectories(log.getParent());
+	public static ForkedService start(Class<?> mainClass, List<String> jvmOptions, List<String> arguments,
+			String readinessPath, Path log) throws IOException, InterruptedException {
+		Files.createDirectories(log.toAbsolutePath().getParent());
 		int port = freeLoopbackPort();
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-		command.addAll(JVM_OPTIONS);
+		command.addAll(jvmOptions);
 		command.add("-cp");
 		command.add(System.getProperty("java.class.path"));
-		command.add(SpikeService.class.getName());
+		command.add(mainClass.getName());
 		command.add("--server.address=127.0.0.1");
 		command.add("--server.port=" + port);
-		command.add("--server.tomcat.threads.max=" + profile.workerThreads());
-		command.add("--server.tomcat.threads.min-spare=" + profile.workerThreads());
-		command.add("--spring.main.banner-mode=off");
-		command.add("--logging.level.root=WARN");
-		command.add("--logging.level.dev.resilience=INFO");
-		command.addAll(variant.arguments(profile));
+		command.addAll(arguments);
 		Process process = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(log.toFile())
 			.start();
-		ServiceProcess service = new ServiceProcess(process, port, log);
+		ForkedService service = new ForkedService(process, port, log);
 		try {
-			service.awaitReady();
+			service.awaitReady(readinessPath);
 			return service;
 		}
 		catch (IOException | InterruptedException | RuntimeException ex) {
@@ -82,22 +78,25 @@ final class ServiceProcess implements AutoCloseable {
 	}
 
 	/**
-	 * CPU time the service's JVM has used so far, for the cost of each variant's rejections.
+	 * CPU time the service's JVM has used so far.
 	 * @return the CPU time, or zero where the platform does not tell
 	 */
-	Duration cpuTime() {
+	public Duration cpuTime() {
 		return this.process.info().totalCpuDuration().orElse(Duration.ZERO);
 	}
 
-	URI uri(String path) {
+	/**
+	 * Address of a path on the service.
+	 * @param path the path, starting with {@code /}
+	 * @return the URI
+	 */
+	public URI uri(String path) {
 		return URI.create("http://127.0.0.1:" + this.port + path);
 	}
 
-	private void awaitReady() throws IOException, InterruptedException {
+	private void awaitReady(String readinessPath) throws IOException, InterruptedException {
 		HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-		HttpRequest probe = HttpRequest.newBuilder(uri(SpikeController.CRITICAL_PATH))
-			.timeout(Duration.ofSeconds(2))
-			.build();
+		HttpRequest probe = HttpRequest.newBuilder(uri(readinessPath)).timeout(Duration.ofSeconds(2)).build();
 		long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
 		while (System.nanoTime() - deadline < 0) {
 			if (!this.process.isAlive()) {
