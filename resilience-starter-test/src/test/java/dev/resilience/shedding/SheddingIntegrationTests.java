@@ -83,9 +83,12 @@ class SheddingIntegrationTests {
 		try (Hold hold = this.pressure.reach(0.85)) {
 			assertThat(Http.get(this.port, "/reports/lyon")).isShed();
 			assertThat(Http.get(this.port, "/reports/nice")).isShed();
+			assertThat(this.meterRegistry.get("resilience.shedding.in.flight").gauge().value())
+				.isGreaterThanOrEqualTo(hold.workers());
+			assertThat(this.meterRegistry.get("resilience.shedding.pressure").gauge().value())
+				.isGreaterThanOrEqualTo(hold.workers() / 10.0);
 		}
 		assertThat(rejectedCount("/reports/{city}")).isEqualTo(before + 2);
-		assertThat(this.meterRegistry.get("resilience.shedding.in.flight").gauge().value()).isGreaterThanOrEqualTo(0);
 	}
 
 	@Test

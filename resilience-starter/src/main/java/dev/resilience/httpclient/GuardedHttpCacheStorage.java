@@ -1,8 +1,10 @@
 package dev.resilience.httpclient;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 
+import dev.resilience.support.RateLimitedLog;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.hc.client5.http.cache.HttpCacheCASOperation;
@@ -25,6 +27,9 @@ final class GuardedHttpCacheStorage implements HttpCacheStorage {
 	private static final Log logger = LogFactory.getLog(GuardedHttpCacheStorage.class);
 
 	private static final ThreadLocal<boolean[]> failed = ThreadLocal.withInitial(() -> new boolean[1]);
+
+	// a failing store fails every request: one line per 10 s, not one per request, during the incident
+	private final RateLimitedLog failureLog = new RateLimitedLog(logger, Duration.ofSeconds(10));
 
 	private final HttpCacheStorage delegate;
 
@@ -113,10 +118,8 @@ final class GuardedHttpCacheStorage implements HttpCacheStorage {
 
 	private void failure(String operation, String key, Exception ex) {
 		failed.get()[0] = true;
-		if (logger.isWarnEnabled()) {
-			logger.warn("HTTP cache store failed to " + operation + " " + key + "; the request goes to the origin: "
-					+ ex);
-		}
+		failureLog.warn(() -> "HTTP cache store failed to " + operation + " " + key
+				+ "; the request goes to the origin: " + ex);
 	}
 
 }

@@ -2,10 +2,10 @@ package dev.resilience.shedding;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.resilience.support.ProblemDetailWriter;
+import dev.resilience.support.RateLimitedLog;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.commons.logging.Log;
@@ -27,8 +27,6 @@ public class LoadShedder {
 
 	private static final Log logger = LogFactory.getLog(LoadShedder.class);
 
-	private static final long DRY_RUN_LOG_INTERVAL_NANOS = Duration.ofSeconds(10).toNanos();
-
 	private final PressureGauge gauge;
 
 	private final SheddableHandlers handlers;
@@ -45,9 +43,7 @@ public class LoadShedder {
 
 	private final LongAdder wouldHaveRejected = new LongAdder();
 
-	private final LongAdder unloggedDryRunRejections = new LongAdder();
-
-	private final AtomicLong nextDryRunLog = new AtomicLong(System.nanoTime());
+	private final RateLimitedLog dryRunLog = new RateLimitedLog(logger, Duration.ofSeconds(10));
 
 	/**
 	 * Create the shedder.
@@ -119,17 +115,9 @@ public class LoadShedder {
 	}
 
 	private void logDryRun(HttpServletRequest request, String uriTemplate, double threshold) {
-		long now = System.nanoTime();
-		long next = this.nextDryRunLog.get();
-		if (now - next < 0 || !this.nextDryRunLog.compareAndSet(next, now + DRY_RUN_LOG_INTERVAL_NANOS)) {
-			this.unloggedDryRunRejections.increment();
-			return;
-		}
-		long suppressed = this.unloggedDryRunRejections.sumThenReset();
-		logger.warn(String.format(
-				"Load shedding dry run: would have rejected %s %s (pressure %.2f >= threshold %.2f)%s",
-				request.getMethod(), uriTemplate, this.gauge.pressure(), threshold,
-				(suppressed > 0) ? "; " + suppressed + " more since the last report" : ""));
+		this.dryRunLog.warn(() -> String.format(
+				"Load shedding dry run: would have rejected %s %s (pressure %.2f >= threshold %.2f)",
+				request.getMethod(), uriTemplate, this.gauge.pressure(), threshold));
 	}
 
 	private static String uriTemplate(HttpServletRequest request) {
