@@ -1,5 +1,8 @@
 package dev.resilience.shedding;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,6 +19,10 @@ public class SheddingMetrics implements MeterBinder, RejectionListener {
 
 	private volatile MeterRegistry registry;
 
+	private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
+
+	private final Map<String, Counter> wouldHaveRejected = new ConcurrentHashMap<>();
+
 	public SheddingMetrics(PressureGauge gauge) {
 		this.gauge = gauge;
 	}
@@ -28,6 +35,8 @@ public class SheddingMetrics implements MeterBinder, RejectionListener {
 		Gauge.builder("resilience.shedding.in.flight", this.gauge, PressureGauge::inFlight)
 			.description("Requests currently occupying a worker thread")
 			.register(registry);
+		this.rejected.clear();
+		this.wouldHaveRejected.clear();
 		this.registry = registry;
 	}
 
@@ -35,12 +44,17 @@ public class SheddingMetrics implements MeterBinder, RejectionListener {
 	public void onRejected(String uriTemplate, boolean dryRun) {
 		MeterRegistry registry = this.registry;
 		if (registry != null) {
-			Counter.builder("resilience.shedding.rejected")
-				.description("Requests to @Sheddable endpoints rejected under pressure (dry.run: only counted)")
-				.tag("uri", uriTemplate)
-				.tag("dry.run", Boolean.toString(dryRun))
-				.register(registry)
-				.increment();
+			// cached: building and registering the meter on every rejection allocates when the server can least afford it
+			Map<String, Counter> counters = dryRun ? this.wouldHaveRejected : this.rejected;
+			Counter counter = counters.get(uriTemplate);
+			if (counter == null) {
+				counter = counters.computeIfAbsent(uriTemplate, (uri) -> Counter.builder("resilience.shedding.rejected")
+					.description("Requests to @Sheddable endpoints rejected under pressure (dry.run: only counted)")
+					.tag("uri", uri)
+					.tag("dry.run", Boolean.toString(dryRun))
+					.register(registry));
+			}
+			counter.increment();
 		}
 	}
 

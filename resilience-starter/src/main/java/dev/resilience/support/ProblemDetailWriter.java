@@ -59,7 +59,8 @@ public final class ProblemDetailWriter {
 	 * @return the JSON document
 	 */
 	public static String toJson(int status, String title, String detail, String instance) {
-		StringBuilder json = new StringBuilder(160);
+		int length = 80 + title.length() + detail.length() + ((instance != null) ? instance.length() : 0);
+		StringBuilder json = new StringBuilder(length);
 		json.append("{\"type\":\"about:blank\",\"title\":");
 		appendString(json, title);
 		json.append(",\"status\":").append(status);
