@@ -34,6 +34,9 @@ class SheddingIntegrationTests {
 	@Autowired
 	MeterRegistry meterRegistry;
 
+	@Autowired
+	SheddableHandlers handlers;
+
 	@Test
 	void capacityIsTomcatsWorkerPool() {
 		assertThat(this.gauge.capacity().mode()).isEqualTo(PressureGauge.Mode.WORKER_POOL);
@@ -89,6 +92,20 @@ class SheddingIntegrationTests {
 				.isGreaterThanOrEqualTo(hold.workers() / 10.0);
 		}
 		assertThat(rejectedCount("/reports/{city}")).isEqualTo(before + 2);
+	}
+
+	@Test
+	void literalPathsAreResolvedOnceAndAnsweredAlikeEveryTime() {
+		double before = rejectedCount("/exports");
+		try (Hold hold = this.pressure.reach(0.85)) {
+			for (int i = 0; i < 3; i++) {
+				assertThat(Http.get(this.port, "/exports")).isShed();
+				assertThat(Http.get(this.port, "/reports/today").statusCode()).isEqualTo(200);
+				assertThat(Http.get(this.port, "/reports/lyon")).isShed();
+			}
+		}
+		assertThat(rejectedCount("/exports")).isEqualTo(before + 3);
+		assertThat(this.handlers.rememberedDirectPaths()).isGreaterThanOrEqualTo(2);
 	}
 
 	@Test

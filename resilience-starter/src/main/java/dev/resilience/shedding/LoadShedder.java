@@ -12,8 +12,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.http.HttpHeaders;
-import org.springframework.web.method.HandlerMethod;
-import org.springframework.web.servlet.HandlerMapping;
 
 /**
  * Decides whether a request is shed and, if so, answers it with {@code 429}, {@code Retry-After} and an RFC 9457
@@ -77,15 +75,15 @@ public class LoadShedder {
 		if (!this.gauge.isAtOrAbove(this.handlers.lowestThreshold())) {
 			return false;
 		}
-		HandlerMethod handler = this.handlers.handlerFor(request);
-		if (handler == null) {
+		SheddableHandlers.Match match = this.handlers.handlerFor(request);
+		if (match == null) {
 			return false;
 		}
-		double threshold = this.handlers.thresholdOf(handler);
+		double threshold = this.handlers.thresholdOf(match.handler());
 		if (Double.isNaN(threshold) || !this.gauge.isAtOrAbove(threshold)) {
 			return false;
 		}
-		String uriTemplate = uriTemplate(request);
+		String uriTemplate = match.uriTemplate();
 		this.listener.onRejected(uriTemplate, this.dryRun);
 		if (this.dryRun) {
 			this.wouldHaveRejected.increment();
@@ -118,11 +116,6 @@ public class LoadShedder {
 		this.dryRunLog.warn(() -> String.format(
 				"Load shedding dry run: would have rejected %s %s (pressure %.2f >= threshold %.2f)",
 				request.getMethod(), uriTemplate, this.gauge.pressure(), threshold));
-	}
-
-	private static String uriTemplate(HttpServletRequest request) {
-		Object pattern = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
-		return (pattern != null) ? pattern.toString() : "UNKNOWN";
 	}
 
 }

@@ -12,6 +12,7 @@ import org.springframework.core.annotation.AnnotationAwareOrderComparator;
 import org.springframework.http.server.RequestPath;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerExecutionChain;
+import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping;
 import org.springframework.web.util.ServletRequestPathUtils;
 
@@ -19,7 +20,9 @@ import org.springframework.web.util.ServletRequestPathUtils;
  * Which handler methods are {@link Sheddable}, at which threshold, and which handler a request is for.
  *
  * <p>The annotation is looked up once per handler method and cached. The lowest threshold of all sheddable handlers
- * is known from startup, so that below it a request needs no handler lookup at all.
+ * is known from startup, so that below it a request needs no handler lookup at all. Above it, requests for literal
+ * paths are resolved once and remembered (see {@link DirectPathHandlers}); other requests are resolved by the
+ * mappings each time.
  */
 public class SheddableHandlers {
 
@@ -28,6 +31,8 @@ public class SheddableHandlers {
 	private final double globalThreshold;
 
 	private volatile List<RequestMappingInfoHandlerMapping> mappings = List.of();
+
+	private volatile DirectPathHandlers directPaths = new DirectPathHandlers(List.of());
 
 	private volatile double lowestThreshold = Double.POSITIVE_INFINITY;
 
@@ -64,6 +69,7 @@ public class SheddableHandlers {
 		List<RequestMappingInfoHandlerMapping> sorted = new ArrayList<>(mappings);
 		AnnotationAwareOrderComparator.sort(sorted); // the order DispatcherServlet asks them in
 		this.mappings = List.copyOf(sorted);
+		this.directPaths = new DirectPathHandlers(this.mappings);
 		this.lowestThreshold = lowest;
 	}
 
@@ -93,19 +99,31 @@ public class SheddableHandlers {
 
 	/**
 	 * Find the handler method that the {@code DispatcherServlet} will pick for a request, as it would: the same
-	 * mappings in the same order. Leaves the matched URI template in the request's attributes, as mapping does.
+	 * mappings in the same order, or the remembered result of doing so for the same method and literal path.
 	 * @param request the request, not yet dispatched
-	 * @return the handler method, or {@code null} if none maps the request (or mapping it fails)
+	 * @return the handler method and the URI template it is mapped at, or {@code null} if none maps the request (or
+	 * mapping it fails)
 	 */
-	public HandlerMethod handlerFor(HttpServletRequest request) {
+	public Match handlerFor(HttpServletRequest request) {
+		DirectPathHandlers directPaths = this.directPaths;
+		Match remembered = directPaths.get(request);
+		if (remembered != null) {
+			return remembered;
+		}
 		RequestPath previous = ServletRequestPathUtils.hasParsedRequestPath(request)
 				? ServletRequestPathUtils.getParsedRequestPath(request) : null;
-		ServletRequestPathUtils.parseAndCache(request);
+		RequestPath path = ServletRequestPathUtils.parseAndCache(request);
 		try {
-			for (RequestMappingInfoHandlerMapping mapping : this.mappings) {
-				HandlerExecutionChain chain = mapping.getHandler(request);
+			List<RequestMappingInfoHandlerMapping> mappings = this.mappings;
+			for (int i = 0; i < mappings.size(); i++) {
+				HandlerExecutionChain chain = mappings.get(i).getHandler(request);
 				if (chain != null) {
-					return (chain.getHandler() instanceof HandlerMethod handler) ? handler : null;
+					if (!(chain.getHandler() instanceof HandlerMethod handler)) {
+						return null;
+					}
+					Match match = new Match(handler, uriTemplate(request));
+					directPaths.remember(request, path, i, match);
+					return match;
 				}
 			}
 			return null;
@@ -123,6 +141,19 @@ public class SheddableHandlers {
 		}
 	}
 
+	/**
+	 * Number of literal-path resolutions remembered so far.
+	 * @return the count
+	 */
+	public int rememberedDirectPaths() {
+		return this.directPaths.size();
+	}
+
+	private static String uriTemplate(HttpServletRequest request) {
+		Object pattern = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+		return (pattern != null) ? pattern.toString() : "UNKNOWN";
+	}
+
 	private double thresholdOf(Sheddable sheddable) {
 		return (sheddable.threshold() == Sheddable.GLOBAL_THRESHOLD) ? this.globalThreshold : sheddable.threshold();
 	}
@@ -131,6 +162,15 @@ public class SheddableHandlers {
 		Sheddable onMethod = AnnotatedElementUtils.findMergedAnnotation(handler.getMethod(), Sheddable.class);
 		return (onMethod != null) ? onMethod
 				: AnnotatedElementUtils.findMergedAnnotation(handler.getBeanType(), Sheddable.class);
+	}
+
+	/**
+	 * The handler a request is for.
+	 *
+	 * @param handler the handler method
+	 * @param uriTemplate the pattern it is mapped at that matched the request, for metrics and logs
+	 */
+	public record Match(HandlerMethod handler, String uriTemplate) {
 	}
 
 }

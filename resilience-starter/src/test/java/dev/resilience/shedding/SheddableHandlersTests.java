@@ -1,0 +1,194 @@
+package dev.resilience.shedding;
+
+import java.lang.reflect.Method;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockServletContext;
+import org.springframework.util.ReflectionUtils;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.context.support.StaticWebApplicationContext;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+import org.springframework.web.util.pattern.PathPatternParser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Handler resolution of {@link SheddableHandlers}: whatever is remembered, every request resolves to the handler the
+ * mappings pick, and only resolutions that depend on the method and the path alone are remembered.
+ */
+class SheddableHandlersTests {
+
+	private static final RequestMappingInfo.BuilderConfiguration PATH_PATTERNS = pathPatterns();
+
+	private final Handlers handlers = new Handlers();
+
+	@Test
+	void literalPathIsResolvedOnceThenRemembered() {
+		RequestMappingHandlerMapping mapping = mapping(0);
+		register(mapping, get("/exports"), "export");
+		SheddableHandlers sheddable = sheddable(mapping);
+		assertResolvesTo(sheddable, request("GET", "/exports"), "export", "/exports");
+		assertThat(sheddable.rememberedDirectPaths()).isEqualTo(1);
+		assertResolvesTo(sheddable, request("GET", "/exports"), "export", "/exports");
+		assertThat(sheddable.thresholdOf(sheddable.handlerFor(request("GET", "/exports")).handler())).isEqualTo(0.85);
+	}
+
+	@Test
+	void templatedPathIsResolvedEveryTime() {
+		RequestMappingHandlerMapping mapping = mapping(0);
+		register(mapping, get("/reports/{city}"), "report");
+		register(mapping, get("/reports/today"), "critical");
+		SheddableHandlers sheddable = sheddable(mapping);
+		assertResolvesTo(sheddable, request("GET", "/reports/lyon"), "report", "/reports/{city}");
+		assertResolvesTo(sheddable, request("GET", "/reports/nice"), "report", "/reports/{city}");
+		assertThat(sheddable.rememberedDirectPaths()).isZero();
+		assertResolvesTo(sheddable, request("GET", "/reports/today"), "critical", "/reports/today");
+		assertResolvesTo(sheddable, request("GET", "/reports/today"), "critical", "/reports/today");
+		assertThat(sheddable.rememberedDirectPaths()).isEqualTo(1);
+	}
+
+	@Test
+	void eachMethodOfALiteralPathIsRememberedApart() {
+		RequestMappingHandlerMapping mapping = mapping(0);
+		register(mapping, get("/exports"), "export");
+		register(mapping, RequestMappingInfo.paths("/exports").methods(RequestMethod.POST).options(PATH_PATTERNS),
+				"critical");
+		SheddableHandlers sheddable = sheddable(mapping);
+		for (int i = 0; i < 2; i++) {
+			assertResolvesTo(sheddable, request("GET", "/exports"), "export", "/exports");
+			assertResolvesTo(sheddable, request("HEAD", "/exports"), "export", "/exports");
+			assertResolvesTo(sheddable, request("POST", "/exports"), "critical", "/exports");
+		}
+		assertThat(sheddable.rememberedDirectPaths()).isEqualTo(3);
+		assertThat(sheddable.handlerFor(request("DELETE", "/exports"))).isNull();
+	}
+
+	@Test
+	void literalPathWithAHandlerThatConditionsOnMoreThanTheMethodIsResolvedEveryTime() {
+		RequestMappingHandlerMapping mapping = mapping(0);
+		register(mapping, get("/exports"), "export");
+		register(mapping, get("/exports").headers("X-Preview=true"), "critical");
+		SheddableHandlers sheddable = sheddable(mapping);
+		MockHttpServletRequest preview = request("GET", "/exports");
+		preview.addHeader("X-Preview", "true");
+		for (int i = 0; i < 2; i++) {
+			assertResolvesTo(sheddable, preview, "critical", "/exports");
+			assertResolvesTo(sheddable, request("GET", "/exports"), "export", "/exports");
+		}
+		assertThat(sheddable.rememberedDirectPaths()).isZero();
+	}
+
+	@Test
+	void literalPathMatchedByAPatternOfAnEarlierMappingIsResolvedEveryTime() {
+		RequestMappingHandlerMapping earlier = mapping(-1);
+		register(earlier, get("/{name}").headers("X-Preview=true"), "critical");
+		RequestMappingHandlerMapping later = mapping(0);
+		register(later, get("/exports"), "export");
+		SheddableHandlers sheddable = sheddable(later, earlier);
+		MockHttpServletRequest preview = request("GET", "/exports");
+		preview.addHeader("X-Preview", "true");
+		for (int i = 0; i < 2; i++) {
+			assertResolvesTo(sheddable, request("GET", "/exports"), "export", "/exports");
+			assertResolvesTo(sheddable, preview, "critical", "/{name}");
+		}
+		assertThat(sheddable.rememberedDirectPaths()).isZero();
+	}
+
+	@Test
+	void optionsRequestsAreNeverRemembered() {
+		RequestMappingHandlerMapping mapping = mapping(0);
+		register(mapping, RequestMappingInfo.paths("/exports").options(PATH_PATTERNS), "export");
+		SheddableHandlers sheddable = sheddable(mapping);
+		MockHttpServletRequest preflight = request("OPTIONS", "/exports");
+		preflight.addHeader("Origin", "https://shop.example");
+		preflight.addHeader("Access-Control-Request-Method", "GET");
+		sheddable.handlerFor(preflight);
+		sheddable.handlerFor(request("OPTIONS", "/exports"));
+		assertThat(sheddable.rememberedDirectPaths()).isZero();
+		assertResolvesTo(sheddable, request("PUT", "/exports"), "export", "/exports");
+		assertThat(sheddable.rememberedDirectPaths()).isEqualTo(1);
+	}
+
+	@Test
+	void pathIsTakenWithinTheContextPath() {
+		RequestMappingHandlerMapping mapping = mapping(0);
+		register(mapping, get("/exports"), "export");
+		SheddableHandlers sheddable = sheddable(mapping);
+		MockHttpServletRequest request = request("GET", "/shop/exports");
+		request.setContextPath("/shop");
+		assertResolvesTo(sheddable, request, "export", "/exports");
+		assertThat(sheddable.handlerFor(request("GET", "/exports"))).isNotNull();
+		assertThat(sheddable.rememberedDirectPaths()).isEqualTo(2);
+		MockHttpServletRequest other = request("GET", "/shop/exports");
+		other.setContextPath("/shop");
+		assertResolvesTo(sheddable, other, "export", "/exports");
+	}
+
+	private void assertResolvesTo(SheddableHandlers sheddable, MockHttpServletRequest request, String method,
+			String uriTemplate) {
+		SheddableHandlers.Match match = sheddable.handlerFor(request);
+		assertThat(match).as("%s %s", request.getMethod(), request.getRequestURI()).isNotNull();
+		assertThat(match.handler().getMethod().getName()).isEqualTo(method);
+		assertThat(match.uriTemplate()).isEqualTo(uriTemplate);
+	}
+
+	private static SheddableHandlers sheddable(RequestMappingInfoHandlerMapping... mappings) {
+		SheddableHandlers sheddable = new SheddableHandlers(0.85);
+		sheddable.register(List.of(mappings));
+		return sheddable;
+	}
+
+	private static MockHttpServletRequest request(String method, String uri) {
+		return new MockHttpServletRequest(method, uri);
+	}
+
+	private static RequestMappingInfo.Builder get(String path) {
+		return RequestMappingInfo.paths(path).methods(RequestMethod.GET).options(PATH_PATTERNS);
+	}
+
+	private void register(RequestMappingHandlerMapping mapping, RequestMappingInfo.Builder info, String method) {
+		Method handler = ReflectionUtils.findMethod(Handlers.class, method);
+		mapping.registerMapping(info.build(), this.handlers, handler);
+	}
+
+	private static RequestMappingHandlerMapping mapping(int order) {
+		StaticWebApplicationContext context = new StaticWebApplicationContext();
+		context.setServletContext(new MockServletContext());
+		context.refresh();
+		RequestMappingHandlerMapping mapping = new RequestMappingHandlerMapping();
+		mapping.setOrder(order);
+		mapping.setApplicationContext(context);
+		mapping.afterPropertiesSet();
+		return mapping;
+	}
+
+	private static RequestMappingInfo.BuilderConfiguration pathPatterns() {
+		RequestMappingInfo.BuilderConfiguration configuration = new RequestMappingInfo.BuilderConfiguration();
+		configuration.setPatternParser(PathPatternParser.defaultInstance);
+		return configuration;
+	}
+
+	static class Handlers {
+
+		@Sheddable
+		String export() {
+			return "export";
+		}
+
+		@Sheddable
+		String report() {
+			return "report";
+		}
+
+		String critical() {
+			return "critical";
+		}
+
+	}
+
+}
