@@ -2,7 +2,10 @@ package dev.resilience.benchmarks.overload;
 
 import java.lang.management.ManagementFactory;
 import java.net.URI;
+import java.io.IOException;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -13,16 +16,28 @@ import com.sun.management.OperatingSystemMXBean;
  * The scenario's traffic against one running service, phase after phase: an unmeasured warm-up, the critical stream
  * alone (the no-spike baseline), then the critical stream during the spike. Each phase waits for its last responses
  * (at most the clients' timeout) before the next starts.
+ *
+ * <p>The users of the critical endpoint and the sources of the spike are different clients, each with its own
+ * connection pool, selector thread and response thread: with one shared client, the critical responses queued in the
+ * generator behind the spike's, which measured the generator rather than the service.
  */
 final class SpikeLoad implements AutoCloseable {
 
 	private static final Duration SETTLE = Duration.ofSeconds(1);
 
+	private static final Duration IDLE_WAIT = Duration.ofSeconds(60);
+
+	private static final Duration PROMPT = Duration.ofMillis(20);
+
 	private final SpikeProfile profile;
 
-	private final ExecutorService responses;
+	private final ExecutorService usersResponses = responseThreads("users", 1);
 
-	private final HttpClient client;
+	private final ExecutorService spikeResponses = responseThreads("spike", 2);
+
+	private final HttpClient users;
+
+	private final HttpClient spikeSources;
 
 	private final URI critical;
 
@@ -30,24 +45,70 @@ final class SpikeLoad implements AutoCloseable {
 
 	SpikeLoad(SpikeProfile profile, URI critical, URI expensive) {
 		this.profile = profile;
-		this.responses = Executors.newFixedThreadPool(2, (task) -> {
-			Thread thread = new Thread(task, "spike-responses");
-			thread.setDaemon(true);
-			return thread;
-		});
-		this.client = HttpClient.newBuilder()
-			.version(HttpClient.Version.HTTP_1_1)
-			.connectTimeout(profile.timeout())
-			.executor(this.responses)
-			.build();
+		this.users = client(profile, this.usersResponses);
+		this.spikeSources = client(profile, this.spikeResponses);
 		this.critical = critical;
 		this.expensive = expensive;
 	}
 
-	void warmUp() throws InterruptedException {
+	private static ExecutorService responseThreads(String name, int threads) {
+		return Executors.newFixedThreadPool(threads, (task) -> {
+			Thread thread = new Thread(task, name + "-responses");
+			thread.setDaemon(true);
+			return thread;
+		});
+	}
+
+	private static HttpClient client(SpikeProfile profile, ExecutorService responses) {
+		return HttpClient.newBuilder()
+			.version(HttpClient.Version.HTTP_1_1)
+			.connectTimeout(profile.timeout())
+			.executor(responses)
+			.build();
+	}
+
+	/**
+	 * Warm the service and the generator up: both streams below the pool's capacity, then, unless the spike is to
+	 * meet a cold service, a short rush at the spike's rate, so that whatever the variant does under overload (its
+	 * rejections, and the generator's handling of them) is compiled before anything is measured.
+	 * @param rush whether to end the warm-up with the rush
+	 * @throws InterruptedException if interrupted while waiting for responses
+	 */
+	void warmUp(boolean rush) throws InterruptedException {
 		Recording critical = criticalStream().start(this.profile.warmUp());
 		Recording expensive = expensiveStream(this.profile.expensiveWarmUpRate()).start(this.profile.warmUp());
 		drain(this.profile.warmUp(), critical, expensive);
+		if (rush) {
+			critical = criticalStream().start(this.profile.rush());
+			expensive = expensiveStream(this.profile.expensiveSpikeRate()).start(this.profile.rush());
+			drain(this.profile.rush(), critical, expensive);
+			awaitIdle();
+		}
+	}
+
+	/**
+	 * Wait until the critical endpoint answers promptly five times in a row. After the rush an unprotected service is
+	 * still working through the requests whose clients gave up, 20 at a time, and the no-spike baseline must not
+	 * measure that.
+	 */
+	private void awaitIdle() throws InterruptedException {
+		HttpRequest probe = HttpRequest.newBuilder(this.critical).timeout(this.profile.timeout()).GET().build();
+		long deadline = System.nanoTime() + IDLE_WAIT.toNanos();
+		int prompt = 0;
+		while (prompt < 5 && System.nanoTime() < deadline) {
+			long start = System.nanoTime();
+			try {
+				int status = this.users.send(probe, BodyHandlers.discarding()).statusCode();
+				prompt = (status == 200 && System.nanoTime() - start < PROMPT.toNanos()) ? prompt + 1 : 0;
+			}
+			catch (IOException ex) {
+				prompt = 0;
+			}
+			Thread.sleep(100);
+		}
+		if (prompt < 5) {
+			System.out.printf("warning: the service was still slow %d s after the rush%n", IDLE_WAIT.toSeconds());
+		}
 	}
 
 	StreamSummary baseline() throws InterruptedException {
@@ -67,11 +128,11 @@ final class SpikeLoad implements AutoCloseable {
 	}
 
 	private OpenLoopStream criticalStream() {
-		return new OpenLoopStream(this.client, this.critical, this.profile.criticalRate(), this.profile.timeout());
+		return new OpenLoopStream(this.users, this.critical, this.profile.criticalRate(), this.profile.timeout());
 	}
 
 	private OpenLoopStream expensiveStream(double rate) {
-		return new OpenLoopStream(this.client, this.expensive, rate, this.profile.timeout());
+		return new OpenLoopStream(this.spikeSources, this.expensive, rate, this.profile.timeout());
 	}
 
 	private void drain(Duration phase, Recording... recordings) throws InterruptedException {
@@ -88,7 +149,8 @@ final class SpikeLoad implements AutoCloseable {
 
 	@Override
 	public void close() {
-		this.responses.shutdownNow();
+		this.usersResponses.shutdownNow();
+		this.spikeResponses.shutdownNow();
 	}
 
 	/**

@@ -20,11 +20,14 @@ public final class SpikeScenario {
 
 	private static final List<String> SERVICE_JVM_OPTIONS = List.of("-Xms512m", "-Xmx512m");
 
+	private static final boolean COLD = Boolean.getBoolean("spike.cold");
+
 	private SpikeScenario() {
 	}
 
 	public static void main(String[] args) throws Exception {
 		int rounds = Integer.getInteger("spike.rounds", 1);
+		List<Variant> variants = Variant.parse(System.getProperty("spike.variants", ""));
 		SpikeProfile profile = SpikeProfile.LAUNCH_DAY;
 		Machine machine = Machine.current();
 		PrintStream out = System.out;
@@ -32,13 +35,16 @@ public final class SpikeScenario {
 				machine.os());
 		out.printf("Tomcat %d workers; critical %.0f req/s throughout; spike %.0f req/s to a %d ms endpoint "
 				+ "(%.0fx the pool's %.0f req/s) for %d s after a %d s no-spike baseline; client timeout %d s; "
-				+ "%d round(s); load average at start %.1f%n%n", profile.workerThreads(), profile.criticalRate(),
+				+ "%s; %d round(s); load average at start %.1f%n%n", profile.workerThreads(), profile.criticalRate(),
 				profile.expensiveSpikeRate(), SpikeController.DOWNSTREAM_MILLIS, profile.spikeMultiple(),
 				profile.poolCapacityRate(), profile.spike().toSeconds(), profile.baseline().toSeconds(),
-				profile.timeout().toSeconds(), rounds, Machine.loadAverage());
+				profile.timeout().toSeconds(),
+				COLD ? "cold: no rush before the spike"
+						: "warm: a " + profile.rush().toSeconds() + " s rush at the spike's rate ends the warm-up",
+				rounds, Machine.loadAverage());
 		List<VariantResult> results = new ArrayList<>();
 		for (int round = 1; round <= rounds; round++) {
-			for (Variant variant : Variant.values()) {
+			for (Variant variant : variants) {
 				results.add(run(variant, round, profile));
 			}
 		}
@@ -46,8 +52,19 @@ public final class SpikeScenario {
 		ResultTable table = new ResultTable(results);
 		table.printRounds(out);
 		table.printMedians(out);
+		table.printPooled(out);
 		table.printGeneratorOverhead(out);
 		table.printTargets(out);
+	}
+
+	private static List<String> serviceJvmOptions() {
+		List<String> options = new ArrayList<>(SERVICE_JVM_OPTIONS);
+		for (String option : System.getProperty("spike.service-options", "").trim().split("\\s+")) {
+			if (!option.isEmpty()) {
+				options.add(option);
+			}
+		}
+		return options;
 	}
 
 	private static List<String> serviceArguments(Variant variant, SpikeProfile profile) {
@@ -62,11 +79,11 @@ public final class SpikeScenario {
 	private static VariantResult run(Variant variant, int round, SpikeProfile profile) throws Exception {
 		long started = System.nanoTime();
 		Path log = Path.of("target", "spike", "round-" + round + "-" + variant.name().toLowerCase() + ".log");
-		try (ForkedService service = ForkedService.start(SpikeService.class, SERVICE_JVM_OPTIONS,
+		try (ForkedService service = ForkedService.start(SpikeService.class, serviceJvmOptions(),
 				serviceArguments(variant, profile), SpikeController.CRITICAL_PATH, log);
 				SpikeLoad load = new SpikeLoad(profile, service.uri(SpikeController.CRITICAL_PATH),
 						service.uri(SpikeController.EXPENSIVE_PATH))) {
-			load.warmUp();
+			load.warmUp(!COLD);
 			StreamSummary baseline = load.baseline();
 			long cpuBefore = service.cpuTime().toNanos();
 			long wallBefore = System.nanoTime();

@@ -18,9 +18,10 @@ import java.util.Arrays;
  * @param maxNanos highest latency
  * @param sendLagP99Nanos 99th percentile of how late the generator actually sent, after the intended time
  * @param window length of the phase over which the requests were scheduled
+ * @param latenciesNanos every completed request's latency, in ascending order, for percentiles over several rounds
  */
 record StreamSummary(int sent, int succeeded, int rejected, int failed, int timedOut, int incomplete, long p50Nanos,
-		long p99Nanos, long maxNanos, long sendLagP99Nanos, Duration window) {
+		long p99Nanos, long maxNanos, long sendLagP99Nanos, Duration window, long[] latenciesNanos) {
 
 	static StreamSummary of(long[] latencyNanos, long[] sendLagNanos, Outcome[] outcomes, Duration window) {
 		int succeeded = 0;
@@ -51,7 +52,7 @@ record StreamSummary(int sent, int succeeded, int rejected, int failed, int time
 		Arrays.sort(lags);
 		return new StreamSummary(outcomes.length, succeeded, rejected, failed, timedOut, outcomes.length - completed,
 				percentile(sorted, 0.50), percentile(sorted, 0.99), percentile(sorted, 1.0), percentile(lags, 0.99),
-				window);
+				window, sorted);
 	}
 
 	/**

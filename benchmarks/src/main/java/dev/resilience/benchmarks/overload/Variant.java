@@ -1,5 +1,7 @@
 package dev.resilience.benchmarks.overload;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntFunction;
 
@@ -38,6 +40,27 @@ enum Variant {
 		this.key = key;
 		this.description = description;
 		this.arguments = arguments;
+	}
+
+	/**
+	 * The variants named by their keys, in the order given.
+	 * @param keys comma-separated keys such as {@code b,c}; blank for every variant
+	 * @return the variants
+	 * @throws IllegalArgumentException naming a key that is no variant's
+	 */
+	static List<Variant> parse(String keys) {
+		if (keys.isBlank()) {
+			return List.of(values());
+		}
+		List<Variant> variants = new ArrayList<>();
+		for (String key : keys.split(",")) {
+			variants.add(Arrays.stream(values())
+				.filter((variant) -> variant.key.equals(key.trim()))
+				.findFirst()
+				.orElseThrow(() -> new IllegalArgumentException("spike.variants: no variant '" + key.trim()
+						+ "', expected some of " + Arrays.stream(values()).map(Variant::key).toList())));
+		}
+		return variants;
 	}
 
 	String key() {
