@@ -33,11 +33,14 @@ import org.springframework.web.util.pattern.PathPattern;
  * never {@code OPTIONS}, which may be a CORS pre-flight.
  * </ul>
  * Entries are therefore bounded by the application's literal paths times six methods. Like the set of sheddable
- * handlers, the cache is built for the mappings present at startup.
+ * handlers, the cache is built for the mappings present at startup, and it holds them, so that a request always sees
+ * mappings and cache from the same registration.
  */
 final class DirectPathHandlers {
 
 	private static final Set<String> CACHED_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE");
+
+	private final List<RequestMappingInfoHandlerMapping> mappings;
 
 	private final List<List<PathPattern>> patterns;
 
@@ -52,6 +55,7 @@ final class DirectPathHandlers {
 	 * @param mappings the request-mapping handler mappings, in the order the {@code DispatcherServlet} asks them
 	 */
 	DirectPathHandlers(List<RequestMappingInfoHandlerMapping> mappings) {
+		this.mappings = mappings;
 		this.patterns = new ArrayList<>(mappings.size());
 		this.unconditionalDirectPaths = new ArrayList<>(mappings.size());
 		boolean enabled = true;
@@ -83,6 +87,14 @@ final class DirectPathHandlers {
 		Map<String, Map<String, SheddableHandlers.Match>> byMethodAndUri = new HashMap<>();
 		CACHED_METHODS.forEach((method) -> byMethodAndUri.put(method, new ConcurrentHashMap<>()));
 		this.byMethodAndUri = Map.copyOf(byMethodAndUri);
+	}
+
+	/**
+	 * The mappings, in the order the {@code DispatcherServlet} asks them.
+	 * @return the mappings
+	 */
+	List<RequestMappingInfoHandlerMapping> mappings() {
+		return this.mappings;
 	}
 
 	/**

@@ -30,8 +30,6 @@ public class SheddableHandlers {
 
 	private final double globalThreshold;
 
-	private volatile List<RequestMappingInfoHandlerMapping> mappings = List.of();
-
 	private volatile DirectPathHandlers directPaths = new DirectPathHandlers(List.of());
 
 	private volatile double lowestThreshold = Double.POSITIVE_INFINITY;
@@ -68,8 +66,7 @@ public class SheddableHandlers {
 		}
 		List<RequestMappingInfoHandlerMapping> sorted = new ArrayList<>(mappings);
 		AnnotationAwareOrderComparator.sort(sorted); // the order DispatcherServlet asks them in
-		this.mappings = List.copyOf(sorted);
-		this.directPaths = new DirectPathHandlers(this.mappings);
+		this.directPaths = new DirectPathHandlers(List.copyOf(sorted));
 		this.lowestThreshold = lowest;
 	}
 
@@ -114,7 +111,7 @@ public class SheddableHandlers {
 				? ServletRequestPathUtils.getParsedRequestPath(request) : null;
 		RequestPath path = ServletRequestPathUtils.parseAndCache(request);
 		try {
-			List<RequestMappingInfoHandlerMapping> mappings = this.mappings;
+			List<RequestMappingInfoHandlerMapping> mappings = directPaths.mappings();
 			for (int i = 0; i < mappings.size(); i++) {
 				HandlerExecutionChain chain = mappings.get(i).getHandler(request);
 				if (chain != null) {
