@@ -24,10 +24,19 @@ record SpikeProfile(int workerThreads, double criticalRate, double spikeMultiple
 	 * second in all) it took more than half a core and sent up to a second late on a busy machine. The no-spike and
 	 * spike phases last 15 s, 1500 critical requests each, so that their p99 is the 15th slowest request: a single
 	 * young-generation pause of the service (25 to 45 ms on two busy cores, which delays four or five critical
-	 * requests) cannot be the p99 by itself, as it was with 8 s phases.
+	 * requests) cannot be the p99 by itself, as it was with 8 s phases. {@code -Dspike.workers} changes the pool, and
+	 * the spike and the peers' limits with it.
 	 */
-	static final SpikeProfile LAUNCH_DAY = new SpikeProfile(20, 100, 3, Duration.ofSeconds(5), Duration.ofSeconds(3),
-			Duration.ofSeconds(15), Duration.ofSeconds(15), Duration.ofSeconds(2));
+	static final SpikeProfile LAUNCH_DAY = new SpikeProfile(workers(), 100, 3, Duration.ofSeconds(5),
+			Duration.ofSeconds(3), Duration.ofSeconds(15), Duration.ofSeconds(15), Duration.ofSeconds(2));
+
+	private static int workers() {
+		int workers = Integer.getInteger("spike.workers", 20);
+		if (workers < 4) {
+			throw new IllegalArgumentException("spike.workers must be at least 4, was " + workers);
+		}
+		return workers;
+	}
 
 	/**
 	 * Expensive requests per second that the worker pool can serve when it does nothing else.
