@@ -1,8 +1,8 @@
 package dev.resilience.benchmarks.overload;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
-import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
@@ -88,7 +88,7 @@ final class SpikeLoad implements AutoCloseable {
 
 	/**
 	 * Wait until the critical endpoint answers promptly five times in a row. After the rush an unprotected service is
-	 * still working through the requests whose clients gave up, 20 at a time, and the no-spike baseline must not
+	 * still working through the requests whose clients gave up, a pool's worth at a time, and the no-spike baseline must not
 	 * measure that.
 	 */
 	private void awaitIdle() throws InterruptedException {
