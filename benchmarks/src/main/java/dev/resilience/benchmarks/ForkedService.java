@@ -95,24 +95,44 @@ public final class ForkedService implements AutoCloseable {
 	}
 
 	private void awaitReady(String readinessPath) throws IOException, InterruptedException {
+		if (!awaitPrompt(readinessPath, Duration.ofSeconds(2), 1, STARTUP_TIMEOUT)) {
+			throw new IOException("Service did not answer within " + STARTUP_TIMEOUT + ", see " + this.log);
+		}
+	}
+
+	/**
+	 * Wait until the service answers a path with {@code 200} within a given time, several times in a row.
+	 * @param path the path to probe
+	 * @param prompt how long an answer may take to count
+	 * @param times how many prompt answers in a row are needed
+	 * @param timeout how long to wait at most
+	 * @return whether the service answered promptly often enough before the timeout
+	 * @throws IOException if the service's process has exited
+	 * @throws InterruptedException if interrupted while waiting
+	 */
+	public boolean awaitPrompt(String path, Duration prompt, int times, Duration timeout)
+			throws IOException, InterruptedException {
 		HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-		HttpRequest probe = HttpRequest.newBuilder(uri(readinessPath)).timeout(Duration.ofSeconds(2)).build();
-		long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
-		while (System.nanoTime() - deadline < 0) {
+		HttpRequest probe = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(2)).build();
+		long deadline = System.nanoTime() + timeout.toNanos();
+		int prompts = 0;
+		while (prompts < times && System.nanoTime() - deadline < 0) {
 			if (!this.process.isAlive()) {
 				throw new IOException("Service exited with " + this.process.exitValue() + ", see " + this.log);
 			}
+			long start = System.nanoTime();
 			try {
-				if (client.send(probe, BodyHandlers.discarding()).statusCode() == 200) {
-					return;
-				}
+				int status = client.send(probe, BodyHandlers.discarding()).statusCode();
+				prompts = (status == 200 && System.nanoTime() - start <= prompt.toNanos()) ? prompts + 1 : 0;
 			}
 			catch (IOException notYet) {
-				// not listening yet
+				prompts = 0;
 			}
-			Thread.sleep(200);
+			if (prompts < times) {
+				Thread.sleep(100);
+			}
 		}
-		throw new IOException("Service did not answer within " + STARTUP_TIMEOUT + ", see " + this.log);
+		return prompts >= times;
 	}
 
 	private static int freeLoopbackPort() throws IOException {

@@ -1,11 +1,8 @@
 package dev.resilience.benchmarks.overload;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,10 +21,6 @@ import com.sun.management.OperatingSystemMXBean;
 final class SpikeLoad implements AutoCloseable {
 
 	private static final Duration SETTLE = Duration.ofSeconds(1);
-
-	private static final Duration IDLE_WAIT = Duration.ofSeconds(60);
-
-	private static final Duration PROMPT = Duration.ofMillis(20);
 
 	private final SpikeProfile profile;
 
@@ -68,47 +61,24 @@ final class SpikeLoad implements AutoCloseable {
 	}
 
 	/**
-	 * Warm the service and the generator up: both streams below the pool's capacity, then, unless the spike is to
-	 * meet a cold service, a short rush at the spike's rate, so that whatever the variant does under overload (its
-	 * rejections, and the generator's handling of them) is compiled before anything is measured.
-	 * @param rush whether to end the warm-up with the rush
+	 * Warm the service and the generator up: both streams below the pool's capacity.
 	 * @throws InterruptedException if interrupted while waiting for responses
 	 */
-	void warmUp(boolean rush) throws InterruptedException {
+	void warmUp() throws InterruptedException {
 		Recording critical = criticalStream().start(this.profile.warmUp());
 		Recording expensive = expensiveStream(this.profile.expensiveWarmUpRate()).start(this.profile.warmUp());
 		drain(this.profile.warmUp(), critical, expensive);
-		if (rush) {
-			critical = criticalStream().start(this.profile.rush());
-			expensive = expensiveStream(this.profile.expensiveSpikeRate()).start(this.profile.rush());
-			drain(this.profile.rush(), critical, expensive);
-			awaitIdle();
-		}
 	}
 
 	/**
-	 * Wait until the critical endpoint answers promptly five times in a row. After the rush an unprotected service is
-	 * still working through the requests whose clients gave up, a pool's worth at a time, and the no-spike baseline must not
-	 * measure that.
+	 * A short, unmeasured rush at the spike's rate, so that whatever the variant does under overload (its rejections,
+	 * and the generator's handling of them) is compiled before anything is measured.
+	 * @throws InterruptedException if interrupted while waiting for responses
 	 */
-	private void awaitIdle() throws InterruptedException {
-		HttpRequest probe = HttpRequest.newBuilder(this.critical).timeout(this.profile.timeout()).GET().build();
-		long deadline = System.nanoTime() + IDLE_WAIT.toNanos();
-		int prompt = 0;
-		while (prompt < 5 && System.nanoTime() < deadline) {
-			long start = System.nanoTime();
-			try {
-				int status = this.users.send(probe, BodyHandlers.discarding()).statusCode();
-				prompt = (status == 200 && System.nanoTime() - start < PROMPT.toNanos()) ? prompt + 1 : 0;
-			}
-			catch (IOException ex) {
-				prompt = 0;
-			}
-			Thread.sleep(100);
-		}
-		if (prompt < 5) {
-			System.out.printf("warning: the service was still slow %d s after the rush%n", IDLE_WAIT.toSeconds());
-		}
+	void rush() throws InterruptedException {
+		Recording critical = criticalStream().start(this.profile.rush());
+		Recording expensive = expensiveStream(this.profile.expensiveSpikeRate()).start(this.profile.rush());
+		drain(this.profile.rush(), critical, expensive);
 	}
 
 	StreamSummary baseline() throws InterruptedException {

@@ -2,6 +2,7 @@ package dev.resilience.benchmarks.overload;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,6 +22,10 @@ public final class SpikeScenario {
 	private static final List<String> SERVICE_JVM_OPTIONS = List.of("-Xms512m", "-Xmx512m");
 
 	private static final boolean COLD = Boolean.getBoolean("spike.cold");
+
+	private static final Duration PROMPT = Duration.ofMillis(20);
+
+	private static final Duration IDLE_WAIT = Duration.ofSeconds(60);
 
 	private SpikeScenario() {
 	}
@@ -83,7 +88,15 @@ public final class SpikeScenario {
 				serviceArguments(variant, profile), SpikeController.CRITICAL_PATH, log);
 				SpikeLoad load = new SpikeLoad(profile, service.uri(SpikeController.CRITICAL_PATH),
 						service.uri(SpikeController.EXPENSIVE_PATH))) {
-			load.warmUp(!COLD);
+			load.warmUp();
+			if (!COLD) {
+				load.rush();
+				// an unprotected service is still serving the requests whose clients gave up: the baseline must wait
+				if (!service.awaitPrompt(SpikeController.CRITICAL_PATH, PROMPT, 5, IDLE_WAIT)) {
+					System.out.printf("warning: the service was still slow %d s after the rush%n",
+							IDLE_WAIT.toSeconds());
+				}
+			}
 			StreamSummary baseline = load.baseline();
 			long cpuBefore = service.cpuTime().toNanos();
 			long wallBefore = System.nanoTime();
