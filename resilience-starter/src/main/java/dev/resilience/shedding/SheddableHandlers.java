@@ -139,10 +139,10 @@ public class SheddableHandlers {
 	}
 
 	/**
-	 * Number of literal-path resolutions remembered so far.
+	 * Number of literal-path resolutions remembered so far, for tests.
 	 * @return the count
 	 */
-	public int rememberedDirectPaths() {
+	int rememberedDirectPaths() {
 		return this.directPaths.size();
 	}
 

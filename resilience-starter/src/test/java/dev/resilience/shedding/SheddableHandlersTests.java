@@ -30,12 +30,15 @@ class SheddableHandlersTests {
 	@Test
 	void literalPathIsResolvedOnceThenRemembered() {
 		RequestMappingHandlerMapping mapping = mapping(0);
-		register(mapping, get("/exports"), "export");
+		RequestMappingInfo exports = get("/exports").build();
+		register(mapping, exports, "export");
 		SheddableHandlers sheddable = sheddable(mapping);
 		assertResolvesTo(sheddable, request("GET", "/exports"), "export", "/exports");
 		assertThat(sheddable.rememberedDirectPaths()).isEqualTo(1);
+		mapping.unregisterMapping(exports); // only the remembered resolution can answer now
 		assertResolvesTo(sheddable, request("GET", "/exports"), "export", "/exports");
 		assertThat(sheddable.thresholdOf(sheddable.handlerFor(request("GET", "/exports")).handler())).isEqualTo(0.85);
+		assertThat(sheddable.handlerFor(request("POST", "/exports"))).isNull();
 	}
 
 	@Test
@@ -152,8 +155,12 @@ class SheddableHandlersTests {
 	}
 
 	private void register(RequestMappingHandlerMapping mapping, RequestMappingInfo.Builder info, String method) {
+		register(mapping, info.build(), method);
+	}
+
+	private void register(RequestMappingHandlerMapping mapping, RequestMappingInfo info, String method) {
 		Method handler = ReflectionUtils.findMethod(Handlers.class, method);
-		mapping.registerMapping(info.build(), this.handlers, handler);
+		mapping.registerMapping(info, this.handlers, handler);
 	}
 
 	private static RequestMappingHandlerMapping mapping(int order) {
