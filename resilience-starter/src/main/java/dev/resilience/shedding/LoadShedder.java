@@ -75,7 +75,7 @@ public class LoadShedder {
 		if (!this.gauge.isAtOrAbove(this.handlers.lowestThreshold())) {
 			return false;
 		}
-		SheddableHandlers.Match match = this.handlers.handlerFor(request);
+		SheddableHandlers.Match match = this.handlers.sheddableHandlerFor(request);
 		if (match == null) {
 			return false;
 		}

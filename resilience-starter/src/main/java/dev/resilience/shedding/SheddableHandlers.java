@@ -9,12 +9,16 @@ import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.AnnotationAwareOrderComparator;
+import org.springframework.http.server.PathContainer;
 import org.springframework.http.server.RequestPath;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerExecutionChain;
 import org.springframework.web.servlet.HandlerMapping;
+import org.springframework.web.servlet.mvc.condition.PathPatternsRequestCondition;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping;
 import org.springframework.web.util.ServletRequestPathUtils;
+import org.springframework.web.util.pattern.PathPattern;
 
 /**
  * Which handler methods are {@link Sheddable}, at which threshold, and which handler a request is for.
@@ -31,6 +35,8 @@ public class SheddableHandlers {
 	private final double globalThreshold;
 
 	private volatile DirectPathHandlers directPaths = new DirectPathHandlers(List.of());
+
+	private volatile List<PathPattern> sheddablePatterns;
 
 	private volatile double lowestThreshold = Double.POSITIVE_INFINITY;
 
@@ -50,11 +56,20 @@ public class SheddableHandlers {
 	 */
 	public void register(List<RequestMappingInfoHandlerMapping> mappings) {
 		double lowest = Double.POSITIVE_INFINITY;
+		List<PathPattern> sheddablePatterns = new ArrayList<>();
 		for (RequestMappingInfoHandlerMapping mapping : mappings) {
-			for (HandlerMethod handler : mapping.getHandlerMethods().values()) {
+			for (Map.Entry<RequestMappingInfo, HandlerMethod> entry : mapping.getHandlerMethods().entrySet()) {
+				HandlerMethod handler = entry.getValue();
 				Sheddable sheddable = findAnnotation(handler);
 				if (sheddable == null) {
 					continue;
+				}
+				PathPatternsRequestCondition patterns = entry.getKey().getPathPatternsCondition();
+				if (patterns != null && sheddablePatterns != null) {
+					sheddablePatterns.addAll(patterns.getPatterns());
+				}
+				else {
+					sheddablePatterns = null; // AntPathMatcher: the patterns cannot tell
 				}
 				if (sheddable.threshold() != Sheddable.GLOBAL_THRESHOLD
 						&& !(sheddable.threshold() > 0 && sheddable.threshold() <= 1)) {
@@ -67,6 +82,7 @@ public class SheddableHandlers {
 		List<RequestMappingInfoHandlerMapping> sorted = new ArrayList<>(mappings);
 		AnnotationAwareOrderComparator.sort(sorted); // the order DispatcherServlet asks them in
 		this.directPaths = new DirectPathHandlers(List.copyOf(sorted));
+		this.sheddablePatterns = (sheddablePatterns != null) ? List.copyOf(sheddablePatterns) : null;
 		this.lowestThreshold = lowest;
 	}
 
@@ -102,6 +118,23 @@ public class SheddableHandlers {
 	 * mapping it fails)
 	 */
 	public Match handlerFor(HttpServletRequest request) {
+		return handlerFor(request, false);
+	}
+
+	/**
+	 * Like {@link #handlerFor(HttpServletRequest)}, for a sheddable handler only. A request whose path matches no
+	 * pattern of a sheddable handler cannot be for one, so it is answered without a handler lookup: under pressure,
+	 * health checks and critical calls to templated paths pay a few pattern matches, not a lookup.
+	 * @param request the request, not yet dispatched
+	 * @return the sheddable handler method and its URI template, or {@code null} if the request's handler is not
+	 * sheddable
+	 */
+	public Match sheddableHandlerFor(HttpServletRequest request) {
+		Match match = handlerFor(request, true);
+		return (match != null && !Double.isNaN(thresholdOf(match.handler()))) ? match : null;
+	}
+
+	private Match handlerFor(HttpServletRequest request, boolean sheddableOnly) {
 		DirectPathHandlers directPaths = this.directPaths;
 		Match remembered = directPaths.get(request);
 		if (remembered != null) {
@@ -111,6 +144,9 @@ public class SheddableHandlers {
 				? ServletRequestPathUtils.getParsedRequestPath(request) : null;
 		RequestPath path = ServletRequestPathUtils.parseAndCache(request);
 		try {
+			if (sheddableOnly && !mayBeSheddable(path)) {
+				return null;
+			}
 			List<RequestMappingInfoHandlerMapping> mappings = directPaths.mappings();
 			for (int i = 0; i < mappings.size(); i++) {
 				HandlerExecutionChain chain = mappings.get(i).getHandler(request);
@@ -144,6 +180,20 @@ public class SheddableHandlers {
 	 */
 	int rememberedDirectPaths() {
 		return this.directPaths.size();
+	}
+
+	private boolean mayBeSheddable(RequestPath path) {
+		List<PathPattern> patterns = this.sheddablePatterns;
+		if (patterns == null) {
+			return true;
+		}
+		PathContainer pathWithinApplication = path.pathWithinApplication();
+		for (PathPattern pattern : patterns) {
+			if (pattern.matches(pathWithinApplication)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static String uriTemplate(HttpServletRequest request) {

@@ -10,6 +10,7 @@ import org.springframework.mock.web.MockServletContext;
 import org.springframework.util.ReflectionUtils;
 import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.context.support.StaticWebApplicationContext;
+import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
@@ -53,6 +54,24 @@ class SheddableHandlersTests {
 		assertResolvesTo(sheddable, request("GET", "/reports/today"), "critical", "/reports/today");
 		assertResolvesTo(sheddable, request("GET", "/reports/today"), "critical", "/reports/today");
 		assertThat(sheddable.rememberedDirectPaths()).isEqualTo(1);
+	}
+
+	@Test
+	void requestThatNoSheddablePatternMatchesIsAnsweredWithoutALookup() {
+		RequestMappingHandlerMapping mapping = mapping(0);
+		register(mapping, get("/reports/{city}"), "report");
+		register(mapping, get("/reports/today"), "critical");
+		register(mapping, get("/places/{id}"), "critical");
+		SheddableHandlers sheddable = sheddable(mapping);
+		MockHttpServletRequest place = request("GET", "/places/7");
+		assertThat(sheddable.sheddableHandlerFor(place)).isNull();
+		assertThat(place.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE)).as("looked up").isNull();
+		MockHttpServletRequest today = request("GET", "/reports/today");
+		assertThat(sheddable.sheddableHandlerFor(today)).isNull();
+		assertThat(today.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE)).hasToString("/reports/today");
+		SheddableHandlers.Match report = sheddable.sheddableHandlerFor(request("GET", "/reports/lyon"));
+		assertThat(report.handler().getMethod().getName()).isEqualTo("report");
+		assertThat(report.uriTemplate()).isEqualTo("/reports/{city}");
 	}
 
 	@Test
