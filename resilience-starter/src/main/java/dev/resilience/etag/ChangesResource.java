@@ -25,6 +25,15 @@ import java.lang.annotation.Target;
 public @interface ChangesResource {
 
 	/**
+	 * Request attribute that holds the {@link ResourceVersion} a precondition ({@code If-Match},
+	 * {@code If-None-Match}, {@code If-Unmodified-Since}) was checked against, for handlers that make the change
+	 * conditional on it themselves (optimistic locking on a resource served by a {@link ResourceVersionResolver}):
+	 * {@code @RequestAttribute(name = ChangesResource.CHECKED_VERSION_ATTRIBUTE, required = false) ResourceVersion
+	 * checked}. Absent when the request carries no precondition or the instance has no version.
+	 */
+	String CHECKED_VERSION_ATTRIBUTE = "dev.resilience.etag.ChangesResource.checkedVersion";
+
+	/**
 	 * Name of the resource, shared with {@link ETagged#resource()} on the handlers that read it.
 	 * @return the resource name
 	 */

@@ -12,13 +12,17 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.convert.ConversionService;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.bind.support.ConfigurableWebBindingInitializer;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
 
 /**
  * Finds the {@link ETagged} and {@link ChangesResource} handler methods and works out a plan for each once. At
@@ -38,29 +42,51 @@ public final class ConditionalRequestHandlers implements SmartInitializingSingle
 
 	private final ObjectProvider<RequestMappingInfoHandlerMapping> mappings;
 
+	private final ObjectProvider<RequestMappingHandlerAdapter> adapters;
+
 	private final String defaultCacheControl;
+
+	private volatile @Nullable ConversionService conversion;
+
+	private volatile boolean checked;
 
 	/**
 	 * Create an instance.
 	 * @param mappings the handler mappings whose handlers are checked at startup
+	 * @param adapters the handler adapters whose conversion service converts key variables as the handlers' arguments
+	 * are converted (Boot's shared {@link ApplicationConversionService} without one)
 	 * @param defaultCacheControl Cache-Control for {@link ETagged} handlers that do not set their own
 	 */
 	public ConditionalRequestHandlers(ObjectProvider<RequestMappingInfoHandlerMapping> mappings,
-			String defaultCacheControl) {
+			ObjectProvider<RequestMappingHandlerAdapter> adapters, String defaultCacheControl) {
 		this.mappings = mappings;
+		this.adapters = adapters;
 		this.defaultCacheControl = defaultCacheControl;
 	}
 
 	@Override
 	public void afterSingletonsInstantiated() {
-		this.mappings.orderedStream().forEach((mapping) -> mapping.getHandlerMethods().forEach(this::check));
+		checkMappedHandlers();
+	}
+
+	private void checkMappedHandlers() {
+		if (this.checked) {
+			return;
+		}
+		synchronized (this) {
+			if (!this.checked) {
+				this.mappings.orderedStream().forEach((mapping) -> mapping.getHandlerMethods().forEach(this::check));
+				this.checked = true;
+			}
+		}
 	}
 
 	/**
-	 * Annotated handlers found so far, by resource.
+	 * Annotated handlers, by resource. Checks every mapped handler first if startup has not done so yet.
 	 * @return handler descriptions by resource name
 	 */
 	public Map<String, Set<String>> handlersByResource() {
+		checkMappedHandlers();
 		Map<String, Set<String>> byResource = new TreeMap<>();
 		this.plans.values().stream().filter((plan) -> plan != NONE).forEach((plan) -> byResource
 			.computeIfAbsent(plan.resource(), (r) -> new TreeSet<>())
@@ -114,7 +140,7 @@ public final class ConditionalRequestHandlers implements SmartInitializingSingle
 		}
 		KeyExpression key;
 		try {
-			key = KeyExpression.parse((read != null) ? read.key() : write.key(), handler);
+			key = KeyExpression.parse((read != null) ? read.key() : write.key(), handler, conversion());
 		}
 		catch (IllegalArgumentException ex) {
 			throw new IllegalStateException(annotation + " on " + description + ": " + ex.getMessage(), ex);
@@ -129,6 +155,22 @@ public final class ConditionalRequestHandlers implements SmartInitializingSingle
 			checkHeaderValue(vary, "vary", description);
 		}
 		return new HandlerPlan(resource, key, false, cacheControl, vary, description);
+	}
+
+	private ConversionService conversion() {
+		ConversionService conversion = this.conversion;
+		if (conversion == null) {
+			RequestMappingHandlerAdapter adapter = this.adapters.orderedStream().findFirst().orElse(null);
+			if (adapter != null && adapter.getWebBindingInitializer() instanceof ConfigurableWebBindingInitializer binding
+					&& binding.getConversionService() != null) {
+				conversion = binding.getConversionService();
+			}
+			else {
+				conversion = ApplicationConversionService.getSharedInstance();
+			}
+			this.conversion = conversion;
+		}
+		return conversion;
 	}
 
 	private static void checkHeaderValue(String value, String attribute, String description) {

@@ -3,14 +3,19 @@ package dev.resilience.etag;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.resilience.etag.ResourceState.Existence;
 import org.jspecify.annotations.Nullable;
 
 /**
  * {@link ResourceVersionStore} in this JVM's memory, bounded by a maximum number of entries (least recently used
- * entries are evicted; an evicted instance simply gets a fresh version, which costs its clients one full response).
+ * entries are evicted; an evicted instance simply gets a fresh version of unknown existence, which costs its clients
+ * one full response). One entry per resource instance holds its version, its existence and a conditional write's
+ * reservation; instances that clients only name (a {@code 404} remembered as absent) count against the same bound.
+ * Every operation is one atomic {@code compute} on the instance's entry.
  *
  * <p>Each version value combines the current time with 64 random bits, so values never repeat across restarts: a
  * client holding an entity tag from before a restart gets a full {@code 200}, never a false {@code 304}.
@@ -21,15 +26,17 @@ import org.jspecify.annotations.Nullable;
  */
 public final class InMemoryResourceVersionStore implements ResourceVersionStore {
 
-	private final Cache<Key, ResourceVersion> versions;
+	private final Cache<Key, ResourceState> states;
 
 	private final long maxEntries;
 
 	private final Clock clock;
 
+	private final AtomicLong reservations = new AtomicLong();
+
 	/**
 	 * Create a store.
-	 * @param maxEntries the maximum number of resource instances whose version is kept
+	 * @param maxEntries the maximum number of resource instances whose state is kept
 	 */
 	public InMemoryResourceVersionStore(long maxEntries) {
 		this(maxEntries, Clock.systemUTC());
@@ -37,7 +44,7 @@ public final class InMemoryResourceVersionStore implements ResourceVersionStore 
 
 	/**
 	 * Create a store with a given clock for modification times.
-	 * @param maxEntries the maximum number of resource instances whose version is kept
+	 * @param maxEntries the maximum number of resource instances whose state is kept
 	 * @param clock the clock that stamps new versions
 	 */
 	public InMemoryResourceVersionStore(long maxEntries, Clock clock) {
@@ -46,22 +53,71 @@ public final class InMemoryResourceVersionStore implements ResourceVersionStore 
 		}
 		this.maxEntries = maxEntries;
 		this.clock = clock;
-		this.versions = Caffeine.newBuilder().maximumSize(maxEntries).executor(Runnable::run).build();
+		this.states = Caffeine.newBuilder().maximumSize(maxEntries).executor(Runnable::run).build();
 	}
 
 	@Override
-	public @Nullable ResourceVersion current(String resource, String key) {
-		return this.versions.getIfPresent(new Key(resource, key));
+	public @Nullable ResourceState current(String resource, String key) {
+		return this.states.getIfPresent(new Key(resource, key));
 	}
 
 	@Override
-	public ResourceVersion currentOrRecord(String resource, String key) {
-		return this.versions.get(new Key(resource, key), (k) -> fresh(null));
+	public ResourceState currentOrRecord(String resource, String key) {
+		return this.states.get(new Key(resource, key), (k) -> new ResourceState(fresh(null), Existence.UNKNOWN, null));
 	}
 
 	@Override
-	public ResourceVersion touch(String resource, String key) {
-		return this.versions.asMap().compute(new Key(resource, key), (k, previous) -> fresh(previous));
+	public ResourceState observe(String resource, String key, ResourceState seen, boolean exists) {
+		Existence observed = exists ? Existence.PRESENT : Existence.ABSENT;
+		ResourceState[] applied = new ResourceState[1];
+		this.states.asMap().computeIfPresent(new Key(resource, key), (k, current) -> {
+			if (!current.equals(seen) || current.isReserved() || current.existence() == observed) {
+				return current;
+			}
+			// back from absent: whatever a client may hold from before describes other content
+			ResourceVersion version = (current.existence() == Existence.ABSENT) ? fresh(current.version())
+					: current.version();
+			applied[0] = new ResourceState(version, observed, null);
+			return applied[0];
+		});
+		return (applied[0] != null) ? applied[0] : seen;
+	}
+
+	@Override
+	public @Nullable ResourceState reserve(String resource, String key, ResourceState expected) {
+		String token = Long.toString(this.reservations.incrementAndGet(), 36);
+		ResourceState[] reserved = new ResourceState[1];
+		this.states.asMap().computeIfPresent(new Key(resource, key), (k, current) -> {
+			if (!current.equals(expected) || current.isReserved()) {
+				return current;
+			}
+			reserved[0] = current.reservedBy(token);
+			return reserved[0];
+		});
+		return reserved[0];
+	}
+
+	@Override
+	public ResourceState changed(String resource, String key, boolean exists, @Nullable ResourceState reserved) {
+		Existence existence = exists ? Existence.PRESENT : Existence.ABSENT;
+		return this.states.asMap().compute(new Key(resource, key), (k, current) -> {
+			if (current == null) {
+				return new ResourceState(fresh(null), existence, null);
+			}
+			String other = current.reservation();
+			boolean ours = other != null && reserved != null && other.equals(reserved.reservation());
+			return new ResourceState(fresh(current.version()), existence, ours ? null : other);
+		});
+	}
+
+	@Override
+	public void release(String resource, String key, ResourceState reserved) {
+		String token = reserved.reservation();
+		if (token == null) {
+			return;
+		}
+		this.states.asMap().computeIfPresent(new Key(resource, key), (k, current) -> token.equals(current.reservation())
+				? new ResourceState(current.version(), current.existence(), null) : current);
 	}
 
 	@Override
@@ -70,15 +126,15 @@ public final class InMemoryResourceVersionStore implements ResourceVersionStore 
 	}
 
 	/**
-	 * Number of resource instances whose version is currently kept (an estimate while evictions are pending).
+	 * Number of resource instances whose state is currently kept (an estimate while evictions are pending).
 	 * @return the number of entries
 	 */
 	public long size() {
-		return this.versions.estimatedSize();
+		return this.states.estimatedSize();
 	}
 
 	/**
-	 * Maximum number of resource instances whose version is kept.
+	 * Maximum number of resource instances whose state is kept.
 	 * @return the bound
 	 */
 	public long maxEntries() {

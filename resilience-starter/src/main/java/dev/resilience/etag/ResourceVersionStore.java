@@ -3,40 +3,88 @@ package dev.resilience.etag;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Where {@link ResourceVersions} keeps the versions of resources that have no {@link ResourceVersionResolver}.
- * Implementations must be thread-safe and must never hand out a version value twice for the same resource instance,
- * also across restarts and instances, so that a client's old entity tag can never match a newer version.
+ * Where {@link ResourceVersions} keeps the {@link ResourceState state} of resources that have no
+ * {@link ResourceVersionResolver}: version, existence and the reservation of a conditional write in progress.
+ *
+ * <p>Implementations must be thread-safe and every operation must be atomic on one instance's state (a
+ * {@code compute} on a map, one script on a remote store). They must never hand out a version value twice for the
+ * same resource instance, also across restarts and instances, so that a client's old entity tag can never match a
+ * newer version. A store that has lost a state (evicted, expired, restarted) must answer as if it had never seen the
+ * instance: a fresh version of unknown existence, which costs one full response and is never a false {@code 304}.
+ *
+ * <p>A conditional write goes {@link #currentOrRecord} (its precondition is evaluated against that state), then
+ * {@link #reserve} with that state (so that of concurrent writes holding the same tag exactly one proceeds), then
+ * {@link #changed} after a {@code 2xx} or {@link #release} after a failure. A store may let a reservation expire after
+ * a lease (a remote store whose client died mid-write); an in-process store need not.
  *
  * @see InMemoryResourceVersionStore
  */
 public interface ResourceVersionStore {
 
 	/**
-	 * Current version of a resource instance.
+	 * Current state of a resource instance.
 	 * @param resource the resource name
 	 * @param key the instance's key
-	 * @return the version, or {@code null} if none is recorded
+	 * @return the state, or {@code null} if none is recorded
 	 */
-	@Nullable ResourceVersion current(String resource, String key);
+	@Nullable ResourceState current(String resource, String key);
 
 	/**
-	 * Current version of a resource instance, recording a fresh one if none is recorded.
+	 * Current state of a resource instance, recording a fresh version of {@link ResourceState.Existence#UNKNOWN
+	 * unknown} existence if none is recorded.
 	 * @param resource the resource name
 	 * @param key the instance's key
-	 * @return the version
+	 * @return the state
 	 */
-	ResourceVersion currentOrRecord(String resource, String key);
+	ResourceState currentOrRecord(String resource, String key);
 
 	/**
-	 * Record a change: replace the version by a fresh one.
+	 * Learn existence from a read's outcome ({@code 2xx}: present; {@code 404}/{@code 410}: absent). Applies only if
+	 * the stored state still equals {@code seen} and is not reserved, so that a read that raced a write never
+	 * overrides what the write did. An instance that becomes present again after being absent gets a fresh version
+	 * (its content is new to every client).
 	 * @param resource the resource name
 	 * @param key the instance's key
-	 * @return the new version
+	 * @param seen the state the read started from
+	 * @param exists whether the read found the instance
+	 * @return the state after the observation (the stored one if the observation did not apply)
 	 */
-	ResourceVersion touch(String resource, String key);
+	ResourceState observe(String resource, String key, ResourceState seen, boolean exists);
 
 	/**
-	 * Whether versions recorded here are seen by every instance of the application. An in-memory store is not: a
+	 * Reserve the instance for a conditional write whose precondition held against {@code expected}: atomically, if
+	 * the stored state equals {@code expected} and is not reserved, store it reserved by a new token. The version
+	 * does not change: reads keep getting {@code 304} for the current content while the write runs.
+	 * @param resource the resource name
+	 * @param key the instance's key
+	 * @param expected the unreserved state the precondition was evaluated against
+	 * @return the reserved state, or {@code null} if the stored state is no longer {@code expected} (changed or
+	 * reserved by another write)
+	 */
+	@Nullable ResourceState reserve(String resource, String key, ResourceState expected);
+
+	/**
+	 * Record a change: replace the version by a fresh one with the given existence. A reservation that is not
+	 * {@code reserved} (another write's) is kept, so that its holder can still commit or release it.
+	 * @param resource the resource name
+	 * @param key the instance's key
+	 * @param exists whether the instance exists after the change ({@code false} after a {@code DELETE})
+	 * @param reserved the state {@link #reserve} returned to this write, or {@code null} for an unreserved change
+	 * @return the new state
+	 */
+	ResourceState changed(String resource, String key, boolean exists, @Nullable ResourceState reserved);
+
+	/**
+	 * Give an instance back after a reserved write failed: if the stored state is still reserved by {@code reserved},
+	 * clear the reservation and keep the version, so that the entity tag the write was checked against matches again.
+	 * @param resource the resource name
+	 * @param key the instance's key
+	 * @param reserved the state {@link #reserve} returned to this write
+	 */
+	void release(String resource, String key, ResourceState reserved);
+
+	/**
+	 * Whether states recorded here are seen by every instance of the application. An in-memory store is not: a
 	 * change through instance A leaves instance B's version, and B keeps answering {@code 304} for the old content.
 	 * @return whether the store is shared between instances
 	 */

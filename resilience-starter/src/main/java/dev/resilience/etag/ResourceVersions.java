@@ -14,9 +14,11 @@ import org.jspecify.annotations.Nullable;
  * {@link ChangesResource} checks preconditions. A {@link ResourceVersionResolver} for a resource takes precedence;
  * other resources are kept in a {@link ResourceVersionStore}.
  *
- * <p>Keys are compared by their string form: {@code touch("place", 42L)} and a path variable {@code "42"} name the
- * same instance. Call {@link #touch} when data changes outside a {@link ChangesResource} handler (a message listener,
- * a batch job) so that clients get the new content.
+ * <p>Keys are compared by their string form, and a handler's key is the string form of the argument the handler
+ * receives (converted as Spring MVC converts it): {@code touch("place", 42L)} and a path variable {@code "042"} bound
+ * to a {@code long} name the same instance. Call {@link #touch} when data changes outside a {@link ChangesResource}
+ * handler (a message listener, a batch job) so that clients get the new content, and {@link #removed} when it is
+ * deleted there.
  */
 public class ResourceVersions {
 
@@ -53,14 +55,27 @@ public class ResourceVersions {
 
 	/**
 	 * Record a change of a resource instance: clients holding an older entity tag get the full response on their next
-	 * request, and their {@code If-Match} fails. Does nothing for a resource served by a resolver.
+	 * request, and their {@code If-Match} fails. The instance is known to exist afterwards. Does nothing for a resource
+	 * served by a resolver.
 	 * @param resource the resource name
 	 * @param key the instance's key (compared by its string form)
 	 */
 	public void touch(String resource, Object key) {
-		String k = key.toString();
 		if (!this.resolvers.containsKey(resource)) {
-			this.store.touch(resource, k);
+			this.store.changed(resource, key.toString(), true, null);
+		}
+	}
+
+	/**
+	 * Record that a resource instance was deleted: as {@link #touch}, and the instance is known to be absent
+	 * afterwards ({@code If-None-Match: *} no longer answers {@code 304}, {@code If-Match: *} fails). Does nothing for
+	 * a resource served by a resolver.
+	 * @param resource the resource name
+	 * @param key the instance's key (compared by its string form)
+	 */
+	public void removed(String resource, Object key) {
+		if (!this.resolvers.containsKey(resource)) {
+			this.store.changed(resource, key.toString(), false, null);
 		}
 	}
 
@@ -68,23 +83,27 @@ public class ResourceVersions {
 	 * Current version of a resource instance, if known.
 	 * @param resource the resource name
 	 * @param key the instance's key (compared by its string form)
-	 * @return the version, or empty if none is recorded or the resolver does not know the instance
+	 * @return the version, or empty if none is recorded, the instance is known to be absent, or the resolver does not
+	 * know it
 	 */
 	public Optional<ResourceVersion> current(String resource, Object key) {
 		String k = key.toString();
 		ResourceVersionResolver resolver = this.resolvers.get(resource);
-		return Optional.ofNullable((resolver != null) ? resolver.resolve(k) : this.store.current(resource, k));
+		if (resolver != null) {
+			return Optional.ofNullable(resolver.resolve(k));
+		}
+		ResourceState state = this.store.current(resource, k);
+		return (state != null && state.existence() != ResourceState.Existence.ABSENT) ? Optional.of(state.version())
+				: Optional.empty();
 	}
 
 	/**
-	 * Current version of a resource instance; recorded in the store if unknown.
+	 * Resolver that serves a resource.
 	 * @param resource the resource name
-	 * @param key the instance's key
-	 * @return the version, or {@code null} if a resolver serves the resource and does not know the instance
+	 * @return the resolver, or {@code null} if the store keeps the resource's versions
 	 */
-	@Nullable ResourceVersion currentOrRecord(String resource, String key) {
-		ResourceVersionResolver resolver = this.resolvers.get(resource);
-		return (resolver != null) ? resolver.resolve(key) : this.store.currentOrRecord(resource, key);
+	@Nullable ResourceVersionResolver resolver(String resource) {
+		return this.resolvers.get(resource);
 	}
 
 	/**

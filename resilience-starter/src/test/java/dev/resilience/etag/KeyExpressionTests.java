@@ -1,6 +1,8 @@
 package dev.resilience.etag;
 
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +36,31 @@ class KeyExpressionTests {
 		this.request.addHeader("X-Tenant", "acme");
 		assertThat(parse("#id + ':' + #lang + ':' + #tenant + ':' + #page", "mixed").evaluate(this.request))
 			.isEqualTo("42:de:acme:3");
+	}
+
+	@Test
+	void keyIsTheConvertedArgumentSoEqualArgumentsShareIt() {
+		this.request.setAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE,
+				Map.of("placeId", "0042", "id", "6F1C2B3A-0D4E-4F5A-9B8C-7D6E5F4A3B2C"));
+		assertThat(parse("#id", "renamed").evaluate(this.request)).isEqualTo("42");
+		assertThat(parse("#id", "uuid").evaluate(this.request)).isEqualTo("6f1c2b3a-0d4e-4f5a-9b8c-7d6e5f4a3b2c");
+		this.request.setParameter("page", "007");
+		this.request.setParameter("lang", "de");
+		this.request.addHeader("X-Tenant", "acme");
+		this.request.setAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE, Map.of("id", "42"));
+		assertThat(parse("#id + ':' + #page", "mixed").evaluate(this.request)).isEqualTo("42:7");
+		assertThat(parse("#n", "optional").evaluate(this.request)).isNull();
+		this.request.setParameter("n", "+5");
+		assertThat(parse("#n", "optional").evaluate(this.request)).isEqualTo("5");
+	}
+
+	@Test
+	void argumentThatDoesNotConvertMakesANullKey() {
+		this.request.setAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE,
+				Map.of("placeId", "forty-two", "id", "not-a-uuid"));
+		assertThat(parse("#id", "renamed").evaluate(this.request)).isNull();
+		assertThat(parse("#id", "uuid").evaluate(this.request)).isNull();
+		assertThat(parse("'p' + #id", "renamed").evaluate(this.request)).isNull();
 	}
 
 	@Test
@@ -91,6 +118,14 @@ class KeyExpressionTests {
 		}
 
 		String withBody(@PathVariable String id, @RequestBody String body) {
+			return "";
+		}
+
+		String uuid(@PathVariable UUID id) {
+			return "";
+		}
+
+		String optional(@RequestParam Optional<Integer> n) {
 			return "";
 		}
 

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import dev.resilience.etag.ResourceState.Existence;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,9 +26,22 @@ class ResourceVersionsTests {
 	@Test
 	void touchChangesTheCurrentVersion() {
 		ResourceVersions versions = new ResourceVersions(this.store);
-		ResourceVersion before = versions.currentOrRecord("place", "1");
+		ResourceVersion before = this.store.currentOrRecord("place", "1").version();
 		versions.touch("place", "1");
 		assertThat(versions.current("place", "1")).get().isNotEqualTo(before);
+		assertThat(this.store.current("place", "1").existence()).isEqualTo(Existence.PRESENT);
+	}
+
+	@Test
+	void removedMakesTheInstanceKnownAbsent() {
+		ResourceVersions versions = new ResourceVersions(this.store);
+		versions.touch("place", 7);
+		ResourceVersion before = versions.current("place", 7).orElseThrow();
+		versions.removed("place", 7);
+		assertThat(versions.current("place", 7)).isEmpty();
+		ResourceState state = this.store.current("place", "7");
+		assertThat(state.existence()).isEqualTo(Existence.ABSENT);
+		assertThat(state.version()).isNotEqualTo(before);
 	}
 
 	@Test
@@ -36,12 +50,14 @@ class ResourceVersionsTests {
 		ResourceVersions versions = new ResourceVersions(this.store, List.of(ResourceVersionResolver.of("place",
 				(key) -> updatedAt.containsKey(key) ? ResourceVersion.modifiedAt(updatedAt.get(key)) : null)));
 		versions.touch("place", "1");
+		versions.removed("place", "1");
 		assertThat(this.store.current("place", "1")).isNull();
 		assertThat(versions.current("place", "1")).contains(ResourceVersion.modifiedAt(updatedAt.get("1")));
-		assertThat(versions.currentOrRecord("place", "2")).isNull();
+		assertThat(versions.current("place", "2")).isEmpty();
+		assertThat(versions.resolver("place")).isNotNull();
 		assertThat(versions.hasResolver("place")).isTrue();
 		assertThat(versions.resolvedResources()).containsExactly("place");
-		assertThat(versions.currentOrRecord("route", "2")).isNotNull();
+		assertThat(versions.resolver("route")).isNull();
 	}
 
 	@Test

@@ -7,19 +7,26 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import dev.resilience.test.etag.ConditionalRequestsTestApplication.CommitObservingStore;
+import dev.resilience.test.etag.ConditionalRequestsTestApplication.ConcurrencyController;
+import dev.resilience.test.etag.ConditionalRequestsTestApplication.KeyController;
 import dev.resilience.test.etag.ConditionalRequestsTestApplication.ThingController;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,6 +45,7 @@ import static dev.resilience.test.etag.ConditionalRequests.assertNoETag;
 import static dev.resilience.test.etag.ConditionalRequests.assertNotModified;
 import static dev.resilience.test.etag.ConditionalRequests.assertPreconditionFailed;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 @SpringBootTest(classes = ConditionalRequestsTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = "management.endpoints.web.exposure.include=resilience")
@@ -51,6 +59,12 @@ class ConditionalRequestsEndToEndTests {
 
 	@Autowired
 	private CommitObservingStore store;
+
+	@Autowired
+	private ConcurrencyController concurrency;
+
+	@Autowired
+	private KeyController keys;
 
 	@Autowired
 	private MeterRegistry meters;
@@ -290,7 +304,7 @@ class ConditionalRequestsEndToEndTests {
 		var json = new ObjectMapper().readTree(section.body());
 		assertThat(json.at("/store/shared").asBoolean(true)).isFalse();
 		assertThat(json.at("/counts/thing/notModified").asLong()).isGreaterThanOrEqualTo(1);
-		assertThat(json.at("/resolvedResources/0").asText()).isEqualTo("row");
+		assertThat(json.at("/resolvedResources").toString()).isEqualTo("[\"ledger\",\"row\"]");
 		assertThat(json.at("/handlers/thing").size()).isEqualTo(7);
 	}
 
@@ -351,6 +365,210 @@ class ConditionalRequestsEndToEndTests {
 		HttpResponse<String> last = this.http.get("/things/1");
 		assertThat(revision(last.body())).isEqualTo(completedRevision.get());
 		assertNotModified(this.http.get("/things/1", "If-None-Match", assertETag(last)), assertETag(last));
+	}
+
+	@Test
+	void starNeverAnswers304ForAnAbsentResource() {
+		assertThat(this.http.get("/things/nope", "If-None-Match", "*").statusCode()).as("never seen").isEqualTo(404);
+		assertThat(this.http.get("/things/nope", "If-None-Match", "*").statusCode()).as("known absent").isEqualTo(404);
+		String etag = assertETag(this.http.get("/things/1"));
+		assertNotModified(this.http.get("/things/1", "If-None-Match", "*"), etag);
+		assertThat(this.http.send("DELETE", "/things/1", null).statusCode()).isEqualTo(204);
+		HttpResponse<String> deleted = this.http.get("/things/1", "If-None-Match", "*");
+		assertThat(deleted.statusCode()).as("deleted").isEqualTo(404);
+		assertNoETag(deleted);
+	}
+
+	@Test
+	void matchingTagOfADeletedResourceIsNot304() {
+		String etag = assertETag(this.http.get("/things/1"));
+		this.controller.things.remove("1");
+		assertThat(this.http.get("/things/1").statusCode()).as("deleted behind the starter's back").isEqualTo(404);
+		assertThat(this.http.get("/things/1", "If-None-Match", etag).statusCode()).isEqualTo(404);
+		put("1", "back again");
+		HttpResponse<String> recreated = this.http.get("/things/1", "If-None-Match", etag);
+		assertFullResponse(recreated);
+		assertThat(recreated.body()).contains("back again");
+	}
+
+	@Test
+	void ifNoneMatchStarNeverOverwritesAnExistingResource() {
+		int writes = this.controller.writes.get();
+		assertPreconditionFailed(this.http.send("PUT", "/things/1", "{\"name\":\"overwritten\"}", "If-None-Match", "*"));
+		assertThat(this.controller.writes).hasValue(writes);
+		assertThat(this.http.get("/things/1").body()).contains("Old Town Square");
+	}
+
+	@Test
+	void ifNoneMatchStarCreatesAResourceKnownAbsentOnce() {
+		assertPreconditionFailed(this.http.send("PUT", "/things/fresh", "{\"name\":\"unknown\"}", "If-None-Match", "*"));
+		assertThat(this.controller.things).as("existence unknown: refused").doesNotContainKey("fresh");
+		assertThat(this.http.get("/things/fresh").statusCode()).isEqualTo(404);
+		assertThat(this.http.send("PUT", "/things/fresh", "{\"name\":\"created\"}", "If-None-Match", "*")
+			.statusCode()).isEqualTo(200);
+		assertPreconditionFailed(this.http.send("PUT", "/things/fresh", "{\"name\":\"again\"}", "If-None-Match", "*"));
+		assertThat(this.http.get("/things/fresh").body()).contains("created");
+	}
+
+	@Test
+	void ifMatchStarNeverCreatesAnAbsentResource() {
+		assertPreconditionFailed(this.http.send("PUT", "/things/unseen", "{\"name\":\"x\"}", "If-Match", "*"));
+		assertThat(this.http.get("/things/absent").statusCode()).isEqualTo(404);
+		assertPreconditionFailed(this.http.send("PUT", "/things/absent", "{\"name\":\"x\"}", "If-Match", "*"));
+		assertThat(this.controller.things).doesNotContainKeys("unseen", "absent");
+		assertThat(this.http.send("PUT", "/things/1", "{\"name\":\"updated\"}", "If-Match", "*").statusCode())
+			.as("known to exist").isEqualTo(200);
+	}
+
+	@Test
+	void ifNoneMatchOnAWriteIs412WhenItMatches() {
+		String etag = assertETag(this.http.get("/things/1"));
+		int writes = this.controller.writes.get();
+		assertPreconditionFailed(this.http.send("PUT", "/things/1", "{\"name\":\"x\"}", "If-None-Match", etag));
+		assertThat(this.controller.writes).hasValue(writes);
+		assertThat(this.http.send("PUT", "/things/1", "{\"name\":\"y\"}", "If-None-Match", "W/\"other\"")
+			.statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void resolverNullMeansAbsent() {
+		this.controller.rowsUpdatedAt.put("70", Instant.parse("2026-01-01T00:00:00Z"));
+		this.controller.rowsUpdatedAt.remove("80");
+		int writes = this.controller.writes.get();
+		assertPreconditionFailed(this.http.send("PUT", "/rows/70", "{}", "If-None-Match", "*"));
+		assertPreconditionFailed(this.http.send("PUT", "/rows/80", "{}", "If-Match", "*"));
+		assertThat(this.controller.writes).hasValue(writes);
+		HttpResponse<String> absent = this.http.get("/rows/80", "If-None-Match", "*");
+		assertThat(absent.statusCode()).isEqualTo(200);
+		assertNoETag(absent);
+		assertThat(this.http.send("PUT", "/rows/80", "{}", "If-None-Match", "*").statusCode()).isEqualTo(200);
+		assertThat(this.http.send("PUT", "/rows/70", "{}", "If-Match", "*").statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void ifUnmodifiedSinceIsIgnoredForAVersionWithoutADate() {
+		this.concurrency.ledgerVersions.put("5", new AtomicLong(41));
+		assertETag(this.http.get("/ledgers/5"));
+		assertThat(this.http.send("PUT", "/ledgers/5", "{}", "If-Unmodified-Since", "Sun, 06 Nov 1994 08:49:37 GMT")
+			.statusCode()).isEqualTo(200);
+		assertThat(this.concurrency.ledgerVersions.get("5")).hasValue(42);
+	}
+
+	@Test
+	void twelveConcurrentWritesWithTheCurrentTagExactlyOneProceeds() throws Exception {
+		this.concurrency.accounts.put("a", "100");
+		String etag = assertETag(this.http.get("/accounts/a"));
+		List<Integer> statuses = concurrentAccountWrites(etag, false);
+		assertThat(statuses).filteredOn((status) -> status == 200).hasSize(1);
+		assertThat(statuses).filteredOn((status) -> status == 412).hasSize(11);
+		assertThat(this.concurrency.accountWrites).hasValue(1);
+		assertPreconditionFailed(this.http.send("PUT", "/accounts/a", "1", "If-Match", etag));
+	}
+
+	@Test
+	void failedWinnerGivesTheVersionBack() throws Exception {
+		this.concurrency.accounts.put("b", "100");
+		String etag = assertETag(this.http.get("/accounts/b"));
+		List<Integer> statuses = concurrentAccountWrites("b", etag, true);
+		assertThat(statuses).filteredOn((status) -> status == 500).hasSize(1);
+		assertThat(statuses).filteredOn((status) -> status == 412).hasSize(11);
+		assertNotModified(this.http.get("/accounts/b", "If-None-Match", etag), etag);
+		assertThat(this.http.send("PUT", "/accounts/b", "250", "If-Match", etag).statusCode()).isEqualTo(200);
+		assertThat(this.http.get("/accounts/b").body()).isEqualTo("250");
+	}
+
+	@Test
+	void resolverAtomicityIsTheApplicationsOptimisticLock() throws Exception {
+		this.concurrency.ledgerVersions.put("9", new AtomicLong(1));
+		String etag = assertETag(this.http.get("/ledgers/9"));
+		this.concurrency.ledgerWrites.set(0);
+		this.concurrency.ledgerBarrier = new CyclicBarrier(12);
+		ExecutorService pool = Executors.newFixedThreadPool(12);
+		try {
+			List<Future<Integer>> responses = new ArrayList<>();
+			for (int i = 0; i < 12; i++) {
+				responses.add(pool.submit(() -> this.http.send("PUT", "/ledgers/9", "{}", "If-Match", etag).statusCode()));
+			}
+			List<Integer> statuses = new ArrayList<>();
+			for (Future<Integer> response : responses) {
+				statuses.add(response.get(60, TimeUnit.SECONDS));
+			}
+			assertThat(this.concurrency.ledgerWrites).as("the starter lets all through to the handler").hasValue(12);
+			assertThat(statuses).filteredOn((status) -> status == 200).hasSize(1);
+			assertThat(statuses).filteredOn((status) -> status == 412).hasSize(11);
+		}
+		finally {
+			this.concurrency.ledgerBarrier = new CyclicBarrier(1);
+			pool.shutdownNow();
+		}
+		assertThat(this.concurrency.ledgerVersions.get("9")).hasValue(2);
+	}
+
+	@Test
+	void equalLongArgumentsShareAKey() {
+		String etag = this.http.assertRevalidates("/numbers/01");
+		assertThat(assertETag(this.http.get("/numbers/1"))).isEqualTo(etag);
+		assertThat(assertETag(this.http.get("/numbers?id=001"))).isEqualTo(etag);
+		assertThat(this.http.send("PUT", "/numbers/1", "changed").statusCode()).isEqualTo(200);
+		HttpResponse<String> after = this.http.get("/numbers/01", "If-None-Match", etag);
+		assertFullResponse(after);
+		assertThat(after.body()).contains("changed");
+		assertThat(this.http.get("/numbers/not-a-number").statusCode()).isEqualTo(400);
+		assertThat(this.http.send("PUT", "/numbers/not-a-number", "x", "If-Match", etag).statusCode()).isEqualTo(400);
+	}
+
+	@Test
+	void equalUuidArgumentsShareAKey() {
+		UUID id = UUID.randomUUID();
+		String upper = id.toString().toUpperCase();
+		String etag = this.http.assertRevalidates("/devices/" + upper);
+		assertThat(this.http.send("PUT", "/devices/" + id, "on", "If-Match", etag).statusCode()).isEqualTo(200);
+		HttpResponse<String> after = this.http.get("/devices/" + upper, "If-None-Match", etag);
+		assertFullResponse(after);
+		assertThat(after.body()).contains("on");
+	}
+
+	private List<Integer> concurrentAccountWrites(String etag, boolean fail) throws Exception {
+		return concurrentAccountWrites("a", etag, fail);
+	}
+
+	/**
+	 * Twelve PUTs with the same If-Match, held in the handler until eleven have been answered or all twelve have
+	 * entered the handler: either way they overlapped.
+	 */
+	private List<Integer> concurrentAccountWrites(String id, String etag, boolean fail) throws Exception {
+		this.concurrency.accountWrites.set(0);
+		CountDownLatch gate = new CountDownLatch(1);
+		this.concurrency.gate = gate;
+		AtomicInteger answered = new AtomicInteger();
+		ExecutorService pool = Executors.newFixedThreadPool(12);
+		try {
+			List<Future<Integer>> responses = new ArrayList<>();
+			for (int i = 0; i < 12; i++) {
+				responses.add(pool.submit(() -> {
+					int status = this.http.send("PUT", "/accounts/" + id + (fail ? "?fail=true" : ""), "200", "If-Match",
+							etag).statusCode();
+					answered.incrementAndGet();
+					return status;
+				}));
+			}
+			assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+				while (answered.get() < 11 && this.concurrency.accountWrites.get() < 12) {
+					Thread.sleep(10);
+				}
+			});
+			gate.countDown();
+			List<Integer> statuses = new ArrayList<>();
+			for (Future<Integer> response : responses) {
+				statuses.add(response.get(60, TimeUnit.SECONDS));
+			}
+			return statuses;
+		}
+		finally {
+			gate.countDown();
+			this.concurrency.gate = new CountDownLatch(0);
+			pool.shutdownNow();
+		}
 	}
 
 	private static String thousandsOfTags() {

@@ -4,14 +4,19 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.resilience.etag.ChangesResource;
 import dev.resilience.etag.ETagged;
 import dev.resilience.etag.InMemoryResourceVersionStore;
+import dev.resilience.etag.ResourceState;
 import dev.resilience.etag.ResourceVersion;
 import dev.resilience.etag.ResourceVersionResolver;
 import dev.resilience.etag.ResourceVersionStore;
@@ -29,6 +34,7 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
@@ -49,7 +55,7 @@ public class ConditionalRequestsTestApplication {
 	static final String TOMCAT = "org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration";
 
 	@Configuration(proxyBeanMethods = false)
-	@Import(ThingController.class)
+	@Import({ ThingController.class, ConcurrencyController.class, KeyController.class })
 	static class Things {
 
 		@Bean
@@ -61,6 +67,14 @@ public class ConditionalRequestsTestApplication {
 		ResourceVersionResolver rowVersions(ThingController things) {
 			return ResourceVersionResolver.of("row", (key) -> things.rowsUpdatedAt.containsKey(key)
 					? ResourceVersion.modifiedAt(things.rowsUpdatedAt.get(key)) : null);
+		}
+
+		@Bean
+		ResourceVersionResolver ledgerVersions(ConcurrencyController ledgers) {
+			return ResourceVersionResolver.of("ledger", (key) -> {
+				AtomicLong version = ledgers.ledgerVersions.get(key);
+				return (version != null) ? ResourceVersion.of(version.get()) : null;
+			});
 		}
 
 	}
@@ -138,6 +152,14 @@ public class ConditionalRequestsTestApplication {
 					(key, old) -> new Thing(id, this.revisions.incrementAndGet(), body.getOrDefault("name", "unnamed")));
 		}
 
+		@ChangesResource(resource = "row", key = "#id")
+		@PutMapping("/rows/{id}")
+		String putRow(@PathVariable String id) {
+			this.writes.incrementAndGet();
+			this.rowsUpdatedAt.put(id, Instant.now());
+			return "row " + id;
+		}
+
 		@ChangesResource(resource = "thing", key = "#id")
 		@PutMapping("/entities/{id}")
 		ResponseEntity<Void> putEntity(@PathVariable String id, @RequestBody Map<String, String> body) {
@@ -157,6 +179,126 @@ public class ConditionalRequestsTestApplication {
 	}
 
 	/**
+	 * Writes that hold inside the handler until the test opens a gate, so that concurrent requests really overlap.
+	 */
+	@RestController
+	public static class ConcurrencyController {
+
+		final AtomicInteger accountWrites = new AtomicInteger();
+
+		final Map<String, String> accounts = new ConcurrentHashMap<>();
+
+		volatile CountDownLatch gate = new CountDownLatch(0);
+
+		final Map<String, AtomicLong> ledgerVersions = new ConcurrentHashMap<>();
+
+		final AtomicInteger ledgerWrites = new AtomicInteger();
+
+		volatile CyclicBarrier ledgerBarrier = new CyclicBarrier(1);
+
+		@ETagged(resource = "account", key = "#id")
+		@GetMapping("/accounts/{id}")
+		String account(@PathVariable String id) {
+			String account = this.accounts.get(id);
+			if (account == null) {
+				throw new ResponseStatusException(HttpStatus.NOT_FOUND);
+			}
+			return account;
+		}
+
+		@ChangesResource(resource = "account", key = "#id")
+		@PutMapping("/accounts/{id}")
+		String putAccount(@PathVariable String id, @RequestBody String balance,
+				@RequestParam(defaultValue = "false") boolean fail) throws InterruptedException {
+			this.accountWrites.incrementAndGet();
+			if (!this.gate.await(60, TimeUnit.SECONDS)) {
+				throw new IllegalStateException("the test never opened the gate");
+			}
+			if (fail) {
+				throw new IllegalStateException("the write failed");
+			}
+			this.accounts.put(id, balance);
+			return balance;
+		}
+
+		@ETagged(resource = "ledger", key = "#id")
+		@GetMapping("/ledgers/{id}")
+		String ledger(@PathVariable String id) {
+			AtomicLong version = this.ledgerVersions.get(id);
+			if (version == null) {
+				throw new ResponseStatusException(HttpStatus.NOT_FOUND);
+			}
+			return "ledger " + id + " version " + version.get();
+		}
+
+		/**
+		 * Optimistic locking as the documentation shows it: the starter checked If-Match against the resolver's
+		 * version, the update applies only if the row still has that version.
+		 */
+		@ChangesResource(resource = "ledger", key = "#id")
+		@PutMapping("/ledgers/{id}")
+		String putLedger(@PathVariable String id,
+				@RequestAttribute(name = ChangesResource.CHECKED_VERSION_ATTRIBUTE,
+						required = false) @Nullable ResourceVersion checked)
+				throws Exception {
+			this.ledgerWrites.incrementAndGet();
+			this.ledgerBarrier.await(60, TimeUnit.SECONDS);
+			AtomicLong version = this.ledgerVersions.computeIfAbsent(id, (key) -> new AtomicLong());
+			if (checked == null) {
+				return "ledger " + id + " version " + version.incrementAndGet();
+			}
+			long expected = Long.parseLong(checked.value());
+			if (!version.compareAndSet(expected, expected + 1)) {
+				throw new ResponseStatusException(HttpStatus.PRECONDITION_FAILED, "changed concurrently");
+			}
+			return "ledger " + id + " version " + (expected + 1);
+		}
+
+	}
+
+	/**
+	 * Keys bound to non-string handler parameters: equal arguments must give equal keys.
+	 */
+	@RestController
+	public static class KeyController {
+
+		final Map<String, String> values = new ConcurrentHashMap<>();
+
+		@ETagged(resource = "number", key = "#id")
+		@GetMapping("/numbers/{id}")
+		String number(@PathVariable long id) {
+			return "number " + id + " is " + this.values.getOrDefault("n" + id, "unset");
+		}
+
+		@ChangesResource(resource = "number", key = "#id")
+		@PutMapping("/numbers/{id}")
+		String putNumber(@PathVariable long id, @RequestBody String value) {
+			this.values.put("n" + id, value);
+			return value;
+		}
+
+		@ETagged(resource = "device", key = "#id")
+		@GetMapping("/devices/{id}")
+		String device(@PathVariable UUID id) {
+			return "device " + id + " is " + this.values.getOrDefault("d" + id, "unset");
+		}
+
+		@ChangesResource(resource = "device", key = "#id")
+		@PutMapping("/devices/{id}")
+		String putDevice(@PathVariable UUID id, @RequestBody String value) {
+			this.values.put("d" + id, value);
+			return value;
+		}
+
+		@ETagged(resource = "number", key = "#id")
+		@GetMapping("/numbers")
+		String numberByParameter(@RequestParam long id) {
+			return number(id);
+		}
+
+	}
+
+	/**
 	 * In-memory store that records, for each bump, whether the response was already committed: a committed response
 	 * may already be with the client, whose next request must see the new version.
 	 */
@@ -167,22 +309,37 @@ public class ConditionalRequestsTestApplication {
 		final List<Boolean> committedAtTouch = new CopyOnWriteArrayList<>();
 
 		@Override
-		public @Nullable ResourceVersion current(String resource, String key) {
+		public @Nullable ResourceState current(String resource, String key) {
 			return this.delegate.current(resource, key);
 		}
 
 		@Override
-		public ResourceVersion currentOrRecord(String resource, String key) {
+		public ResourceState currentOrRecord(String resource, String key) {
 			return this.delegate.currentOrRecord(resource, key);
 		}
 
 		@Override
-		public ResourceVersion touch(String resource, String key) {
+		public ResourceState observe(String resource, String key, ResourceState seen, boolean exists) {
+			return this.delegate.observe(resource, key, seen, exists);
+		}
+
+		@Override
+		public @Nullable ResourceState reserve(String resource, String key, ResourceState expected) {
+			return this.delegate.reserve(resource, key, expected);
+		}
+
+		@Override
+		public ResourceState changed(String resource, String key, boolean exists, @Nullable ResourceState reserved) {
 			if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes
 					&& attributes.getResponse() != null) {
 				this.committedAtTouch.add(attributes.getResponse().isCommitted());
 			}
-			return this.delegate.touch(resource, key);
+			return this.delegate.changed(resource, key, exists, reserved);
+		}
+
+		@Override
+		public void release(String resource, String key, ResourceState reserved) {
+			this.delegate.release(resource, key, reserved);
 		}
 
 		@Override

@@ -1,10 +1,13 @@
 package dev.resilience.etag.autoconfigure;
 
+import java.util.List;
+
 import dev.resilience.etag.ConditionalRequestBodyAdvice;
 import dev.resilience.etag.ConditionalRequestCounters;
 import dev.resilience.etag.ConditionalRequestHandlers;
 import dev.resilience.etag.ConditionalRequestInterceptor;
 import dev.resilience.etag.ConditionalRequestMetrics;
+import dev.resilience.etag.ConditionalRequestWebMvcConfigurer;
 import dev.resilience.etag.ConditionalRequestsSection;
 import dev.resilience.etag.InMemoryResourceVersionStore;
 import dev.resilience.etag.MicrometerConditionalRequestMetrics;
@@ -16,6 +19,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -26,9 +30,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.HandlerInterceptor;
-import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
-import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
 
 /**
  * Auto-configuration of conditional requests: {@code @ETagged} reads answered {@code 304} and stale
@@ -47,16 +50,6 @@ public final class ETagAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ResourceVersionStore resourceVersionStore(ETagProperties properties) {
-		logger.warn("resilience.etag: in-memory resource version store active (max-entries=" + properties.getMaxEntries()
-				+ "). It is correct on a single instance only: a change made through one instance is not seen by "
-				+ "another, which keeps answering 304 for the old content. Provide a shared ResourceVersionStore or "
-				+ "ResourceVersionResolver beans when running more than one instance.");
-		return new InMemoryResourceVersionStore(properties.getMaxEntries());
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
 	ResourceVersions resourceVersions(ResourceVersionStore store, ObjectProvider<ResourceVersionResolver> resolvers) {
 		return new ResourceVersions(store, resolvers.orderedStream().toList());
 	}
@@ -70,8 +63,8 @@ public final class ETagAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ConditionalRequestHandlers conditionalRequestHandlers(ObjectProvider<RequestMappingInfoHandlerMapping> mappings,
-			ETagProperties properties) {
-		return new ConditionalRequestHandlers(mappings, properties.getCacheControl());
+			ObjectProvider<RequestMappingHandlerAdapter> adapters, ETagProperties properties) {
+		return new ConditionalRequestHandlers(mappings, adapters, properties.getCacheControl());
 	}
 
 	@Bean
@@ -84,11 +77,13 @@ public final class ETagAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
 	ConditionalRequestBodyAdvice conditionalRequestBodyAdvice(ConditionalRequestInterceptor interceptor) {
 		return new ConditionalRequestBodyAdvice(interceptor);
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
 	ConditionalRequestWebMvcConfigurer conditionalRequestWebMvcConfigurer(ConditionalRequestInterceptor interceptor) {
 		return new ConditionalRequestWebMvcConfigurer(interceptor);
 	}
@@ -98,6 +93,23 @@ public final class ETagAutoConfiguration {
 	ConditionalRequestsSection etagResilienceSection(ResourceVersions versions, ConditionalRequestHandlers handlers,
 			ConditionalRequestCounters counters) {
 		return new ConditionalRequestsSection(versions, handlers, counters);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingBean(ResourceVersionStore.class)
+	static class InMemoryStoreConfiguration {
+
+		@Bean
+		InMemoryResourceVersionStore resourceVersionStore(ETagProperties properties) {
+			return new InMemoryResourceVersionStore(properties.getMaxEntries());
+		}
+
+		@Bean
+		InMemoryStoreCaveat inMemoryResourceVersionStoreCaveat(ConditionalRequestHandlers handlers,
+				ResourceVersions versions, ETagProperties properties) {
+			return new InMemoryStoreCaveat(handlers, versions, properties.getMaxEntries());
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -113,17 +125,41 @@ public final class ETagAutoConfiguration {
 
 	}
 
-	static final class ConditionalRequestWebMvcConfigurer implements WebMvcConfigurer {
+	/**
+	 * Warns, once all handlers are known, that the auto-configured in-memory store is correct on a single instance
+	 * only, if any annotated handler uses it (a resource without a resolver).
+	 */
+	static final class InMemoryStoreCaveat implements SmartInitializingSingleton {
 
-		private final ConditionalRequestInterceptor interceptor;
+		private final ConditionalRequestHandlers handlers;
 
-		ConditionalRequestWebMvcConfigurer(ConditionalRequestInterceptor interceptor) {
-			this.interceptor = interceptor;
+		private final ResourceVersions versions;
+
+		private final long maxEntries;
+
+		InMemoryStoreCaveat(ConditionalRequestHandlers handlers, ResourceVersions versions, long maxEntries) {
+			this.handlers = handlers;
+			this.versions = versions;
+			this.maxEntries = maxEntries;
 		}
 
 		@Override
-		public void addInterceptors(InterceptorRegistry registry) {
-			registry.addInterceptor(this.interceptor);
+		public void afterSingletonsInstantiated() {
+			if (!(this.versions.store() instanceof InMemoryResourceVersionStore)) {
+				return;
+			}
+			List<String> stored = this.handlers.handlersByResource()
+				.keySet()
+				.stream()
+				.filter((resource) -> !this.versions.hasResolver(resource))
+				.toList();
+			if (!stored.isEmpty()) {
+				logger.warn("resilience.etag: in-memory resource version store active for " + stored + " (max-entries="
+						+ this.maxEntries + "). It is correct on a single instance only: a change made through one "
+						+ "instance is not seen by another, which keeps answering 304 for the old content. Provide a "
+						+ "shared ResourceVersionStore or ResourceVersionResolver beans when running more than one "
+						+ "instance.");
+			}
 		}
 
 	}

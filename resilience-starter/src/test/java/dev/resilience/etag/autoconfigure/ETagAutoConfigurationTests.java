@@ -6,6 +6,7 @@ import dev.resilience.etag.ChangesResource;
 import dev.resilience.etag.ConditionalRequestBodyAdvice;
 import dev.resilience.etag.ConditionalRequestHandlers;
 import dev.resilience.etag.ConditionalRequestInterceptor;
+import dev.resilience.etag.ConditionalRequestWebMvcConfigurer;
 import dev.resilience.etag.ConditionalRequestsSection;
 import dev.resilience.etag.ETagged;
 import dev.resilience.etag.InMemoryResourceVersionStore;
@@ -29,6 +30,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.webmvc.autoconfigure.DispatcherServletAutoConfiguration;
 import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -36,7 +38,9 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.bind.support.ConfigurableWebBindingInitializer;
 import org.springframework.web.servlet.HandlerInterceptor;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -57,6 +61,7 @@ class ETagAutoConfigurationTests {
 				.hasSingleBean(ResourceVersions.class)
 				.hasSingleBean(ConditionalRequestInterceptor.class)
 				.hasSingleBean(ConditionalRequestBodyAdvice.class)
+				.hasSingleBean(ConditionalRequestWebMvcConfigurer.class)
 				.hasSingleBean(ConditionalRequestHandlers.class)
 				.doesNotHaveBean(MicrometerConditionalRequestMetrics.class);
 			assertThat(context.getBeansOfType(ResilienceSection.class).values()).extracting(ResilienceSection::name)
@@ -65,15 +70,57 @@ class ETagAutoConfigurationTests {
 	}
 
 	@Test
-	void inMemoryStoreLogsTheSingleInstanceCaveat(CapturedOutput output) {
-		this.runner.run((context) -> assertThat(output).contains("in-memory resource version store active")
-			.contains("correct on a single instance only"));
+	void inMemoryStoreLogsTheSingleInstanceCaveatWhenAHandlerUsesIt(CapturedOutput output) {
+		this.mvcRunner.withUserConfiguration(GoodController.class)
+			.run((context) -> assertThat(output).contains("in-memory resource version store active for [place]")
+				.contains("correct on a single instance only"));
+	}
+
+	@Test
+	void noAnnotatedHandlerLogsNoCaveat(CapturedOutput output) {
+		this.mvcRunner.withUserConfiguration(PlainController.class).run((context) -> {
+			assertThat(context).hasNotFailed().hasSingleBean(InMemoryResourceVersionStore.class);
+			assertThat(output).doesNotContain("in-memory resource version store active");
+		});
+	}
+
+	@Test
+	void handlersOfResolvedResourcesOnlyLogNoCaveat(CapturedOutput output) {
+		this.mvcRunner.withUserConfiguration(GoodController.class)
+			.withBean(ResourceVersionResolver.class, () -> ResourceVersionResolver.of("place", (key) -> null))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(output).doesNotContain("in-memory resource version store active");
+			});
 	}
 
 	@Test
 	void userStoreLogsNoCaveat(CapturedOutput output) {
-		this.runner.withBean(ResourceVersionStore.class, () -> new InMemoryResourceVersionStore(3))
+		this.mvcRunner.withUserConfiguration(GoodController.class)
+			.withBean(ResourceVersionStore.class, () -> new InMemoryResourceVersionStore(3))
 			.run((context) -> assertThat(output).doesNotContain("in-memory resource version store active"));
+	}
+
+	@Test
+	void userBodyAdviceAndWebMvcConfigurerBackOff() {
+		this.runner.withUserConfiguration(UserWiring.class)
+			.run((context) -> assertThat(context).hasSingleBean(ConditionalRequestBodyAdvice.class)
+				.hasSingleBean(ConditionalRequestWebMvcConfigurer.class)
+				.hasBean("myAdvice")
+				.hasBean("myConfigurer")
+				.doesNotHaveBean("conditionalRequestBodyAdvice")
+				.doesNotHaveBean("conditionalRequestWebMvcConfigurer"));
+	}
+
+	@Test
+	void keysConvertWithTheConversionServiceMvcBindsWith() {
+		this.mvcRunner.withUserConfiguration(GoodController.class).run((context) -> {
+			ConditionalRequestHandlers handlers = context.getBean(ConditionalRequestHandlers.class);
+			assertThat(handlers).extracting("conversion")
+				.isSameAs(context.getBean(RequestMappingHandlerAdapter.class).getWebBindingInitializer() instanceof
+						ConfigurableWebBindingInitializer binding ? binding.getConversionService() : null)
+				.isNotNull();
+		});
 	}
 
 	@Test
@@ -223,6 +270,32 @@ class ETagAutoConfigurationTests {
 		@GetMapping("/other")
 		List<String> other() {
 			return List.of();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserWiring {
+
+		@Bean
+		ConditionalRequestBodyAdvice myAdvice(ConditionalRequestInterceptor interceptor) {
+			return new ConditionalRequestBodyAdvice(interceptor);
+		}
+
+		@Bean
+		ConditionalRequestWebMvcConfigurer myConfigurer(ConditionalRequestInterceptor interceptor) {
+			return new ConditionalRequestWebMvcConfigurer(interceptor);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@RestController
+	static class PlainController {
+
+		@GetMapping("/plain/{id}")
+		String get(@PathVariable String id) {
+			return id;
 		}
 
 	}

@@ -12,6 +12,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static dev.resilience.test.etag.ConditionalRequests.assertETag;
 import static dev.resilience.test.etag.ConditionalRequests.assertFullResponse;
 import static dev.resilience.test.etag.ConditionalRequests.assertNoETag;
+import static dev.resilience.test.etag.ConditionalRequests.assertPreconditionFailed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
@@ -42,6 +43,38 @@ class PlaceControllerTests {
 		HttpResponse<String> response = ConditionalRequests.onLocalPort(this.port).get("/places/atlantis");
 		assertThat(response.statusCode()).isEqualTo(404);
 		assertNoETag(response);
+	}
+
+	@Test
+	void starNeverConfirmsAnAbsentPlace() {
+		ConditionalRequests http = ConditionalRequests.onLocalPort(this.port);
+		HttpResponse<String> response = http.get("/places/nope", "If-None-Match", "*");
+		assertThat(response.statusCode()).isEqualTo(404);
+		assertNoETag(response);
+	}
+
+	@Test
+	void ifNoneMatchStarNeverOverwritesAnExistingPlace() {
+		ConditionalRequests http = ConditionalRequests.onLocalPort(this.port);
+		String museum = "{\"id\":\"national-museum\",\"name\":\"Overwritten\",\"district\":\"x\","
+				+ "\"category\":\"museum\",\"capacity\":1}";
+		assertPreconditionFailed(http.send("PUT", "/places/national-museum", museum, "If-None-Match", "*"));
+		assertETag(http.get("/places/national-museum"));
+		assertPreconditionFailed(http.send("PUT", "/places/national-museum", museum, "If-None-Match", "*"));
+		assertThat(http.get("/places/national-museum").body()).contains("National Museum").doesNotContain("Overwritten");
+	}
+
+	@Test
+	void ifMatchStarNeverCreatesAnAbsentPlace() {
+		ConditionalRequests http = ConditionalRequests.onLocalPort(this.port);
+		String lake = "{\"id\":\"lake\",\"name\":\"Lake\",\"district\":\"South\",\"category\":\"park\","
+				+ "\"capacity\":100}";
+		assertPreconditionFailed(http.send("PUT", "/places/lake", lake, "If-Match", "*"));
+		assertThat(http.get("/places/lake").statusCode()).isEqualTo(404);
+		assertPreconditionFailed(http.send("PUT", "/places/lake", lake, "If-Match", "*"));
+		assertThat(http.get("/places/lake").statusCode()).isEqualTo(404);
+		assertThat(http.send("PUT", "/places/lake", lake, "If-None-Match", "*").statusCode()).as("create").isEqualTo(200);
+		assertETag(http.get("/places/lake"));
 	}
 
 }
