@@ -18,8 +18,9 @@ public class ETagProperties implements Validator {
 	private boolean enabled = true;
 
 	/**
-	 * Maximum number of resource instances whose version the in-memory store keeps; least recently used ones are
-	 * evicted and get a fresh version (one full response per client).
+	 * Maximum number of resource instances whose state (version, existence) the in-memory store keeps, including
+	 * instances only ever answered 404; least recently used ones are evicted and get a fresh version of unknown
+	 * existence (one full response per client).
 	 */
 	private long maxEntries = 100_000;
 
