@@ -8,10 +8,13 @@ import java.lang.annotation.Target;
 
 /**
  * Marks a {@code PUT}, {@code PATCH}, {@code POST} or {@code DELETE} handler method that changes a resource. Before the
- * handler runs, {@code If-Match} (or, without it, {@code If-Unmodified-Since}) is checked against the resource's
- * current version and a stale precondition is answered with {@code 412 Precondition Failed} and an RFC 9457 problem
- * body, without invoking the handler. After a {@code 2xx} response the resource's version is bumped, before the
- * response is committed; a write that fails (exception, {@code 4xx}, {@code 5xx}) leaves the version as it was.
+ * handler runs, {@code If-Match} (or, without it, {@code If-Unmodified-Since}) and then {@code If-None-Match} are
+ * checked against the resource's current version and existence ({@code *}), and a precondition that does not hold is
+ * answered with {@code 412 Precondition Failed} and an RFC 9457 problem body, without invoking the handler. With the
+ * {@link ResourceVersionStore}, a write whose precondition holds reserves the instance: concurrent conditional writes
+ * get {@code 412} until it ends. After a {@code 2xx} response the resource's version is bumped, before the response
+ * is committed, and the instance is known to exist (absent after a {@code DELETE}); a write that fails (exception,
+ * {@code 4xx}, {@code 5xx}) leaves the version as it was and gives the reservation back.
  *
  * <pre class="code">
  * &#64;ChangesResource(resource = "place", key = "#id")
@@ -40,8 +43,9 @@ public @interface ChangesResource {
 	String resource();
 
 	/**
-	 * SpEL expression over the handler's parameters ({@code #id} for the parameter named {@code id}) that identifies
-	 * the resource instance. A key that evaluates to {@code null} disables precondition checks for that request.
+	 * SpEL expression over the handler's parameters ({@code #id} for the parameter named {@code id}, converted to the
+	 * parameter's type) that identifies the resource instance. A key that evaluates to {@code null} disables
+	 * precondition checks for that request.
 	 * @return the key expression
 	 */
 	String key();

@@ -9,8 +9,10 @@ import java.lang.annotation.Target;
 /**
  * Marks a {@code GET} handler method whose response is identified by a resource version from
  * {@link ResourceVersions}. Before the handler runs, the version is looked up; when the request's
- * {@code If-None-Match} matches it, {@code 304 Not Modified} is answered and the handler is not invoked. Otherwise the
- * handler runs and a {@code 2xx} response gets a weak {@code ETag} and a {@code Cache-Control} header.
+ * {@code If-None-Match} matches it, {@code 304 Not Modified} is answered and the handler is not invoked — never for an
+ * instance known to be absent, and for {@code *} only for one known to exist. Otherwise the handler runs and a
+ * {@code 2xx} response gets a weak {@code ETag} and a {@code Cache-Control} header; its outcome tells the store
+ * whether the instance exists ({@code 2xx}: yes, {@code 404}/{@code 410}: no).
  *
  * <pre class="code">
  * &#64;ETagged(resource = "place", key = "#id")
@@ -33,8 +35,9 @@ public @interface ETagged {
 	String resource();
 
 	/**
-	 * SpEL expression over the handler's parameters ({@code #id} for the parameter named {@code id}) that identifies
-	 * the resource instance. A key that evaluates to {@code null} disables conditional handling for that request.
+	 * SpEL expression over the handler's parameters ({@code #id} for the parameter named {@code id}, converted to the
+	 * parameter's type, so that {@code 01} and {@code 1} for a {@code long} are one instance) that identifies the
+	 * resource instance. A key that evaluates to {@code null} disables conditional handling for that request.
 	 * @return the key expression
 	 */
 	String key();

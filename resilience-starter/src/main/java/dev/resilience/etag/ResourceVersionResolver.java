@@ -17,7 +17,10 @@ import org.jspecify.annotations.Nullable;
  * }
  * </pre>
  *
- * Called on every conditional request for the resource, before the handler: keep it cheap.
+ * Called on every conditional request for the resource, before the handler: keep it cheap. The starter checks a
+ * write's precondition against the resolved version but cannot make the check and the change atomic: make the change
+ * conditional on {@link ChangesResource#CHECKED_VERSION_ATTRIBUTE} (optimistic locking) where concurrent writes
+ * matter.
  */
 public interface ResourceVersionResolver {
 
@@ -30,7 +33,8 @@ public interface ResourceVersionResolver {
 	/**
 	 * Current version of a resource instance.
 	 * @param key the instance's key, as evaluated from the annotation's key expression
-	 * @return the version, or {@code null} if the instance does not exist (the handler then runs unconditionally)
+	 * @return the version, or {@code null} if the instance does not exist (a read then runs the handler and gets no
+	 * {@code ETag}; a write's {@code If-Match} fails and its {@code If-None-Match: *} holds)
 	 */
 	@Nullable ResourceVersion resolve(String key);
 
