@@ -24,7 +24,9 @@ import org.springframework.core.env.PropertySource;
 
 /**
  * Adds the starter's timeout defaults as the lowest-precedence property source, so that whatever the application sets
- * anywhere (configuration files, environment variables, system properties, command line, default properties) wins.
+ * anywhere (configuration files, environment variables, system properties, command line, default properties,
+ * {@code @PropertySource} files) wins. {@code @PropertySource} files come later and are put behind the defaults by
+ * {@link TimeoutDefaultsOrderingInitializer}.
  *
  * <p>Client timeouts follow {@code resilience.timeouts.connect} and {@code resilience.timeouts.read}; server timeouts
  * are fixed (set the Boot property to change them). A service group assigned a profile under
