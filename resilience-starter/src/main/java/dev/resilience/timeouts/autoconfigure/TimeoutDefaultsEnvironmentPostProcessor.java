@@ -50,9 +50,6 @@ public class TimeoutDefaultsEnvironmentPostProcessor implements EnvironmentPostP
 	/** Time Tomcat keeps an idle keep-alive connection: above the 60 s idle timeout of common load balancers. */
 	static final Duration TOMCAT_KEEP_ALIVE_TIMEOUT = Duration.ofSeconds(65);
 
-	/** Time an async (Callable, DeferredResult) MVC request may take. */
-	static final Duration MVC_ASYNC_REQUEST_TIMEOUT = Duration.ofSeconds(10);
-
 	/** Hikari's floor for any of its timeouts. */
 	private static final Duration HIKARI_FLOOR = Duration.ofMillis(250);
 
@@ -124,14 +121,15 @@ public class TimeoutDefaultsEnvironmentPostProcessor implements EnvironmentPostP
 	}
 
 	/**
-	 * Defaults of the embedded server and Spring MVC, which do not follow the client timeouts.
+	 * Defaults of the embedded server, which do not follow the client timeouts. {@code spring.mvc.async.request-timeout}
+	 * gets none: it is also the timeout of every {@code SseEmitter}, {@code ResponseBodyEmitter} and
+	 * {@code StreamingResponseBody} that sets none, and a short one would cut streams that plain Spring Boot keeps.
 	 * @return property name to value
 	 */
 	static Map<String, Object> serverDefaults() {
 		Map<String, Object> defaults = new LinkedHashMap<>();
 		defaults.put("server.tomcat.connection-timeout", tracked(format(TOMCAT_CONNECTION_TIMEOUT), "fixed"));
 		defaults.put("server.tomcat.keep-alive-timeout", tracked(format(TOMCAT_KEEP_ALIVE_TIMEOUT), "fixed"));
-		defaults.put("spring.mvc.async.request-timeout", tracked(format(MVC_ASYNC_REQUEST_TIMEOUT), "fixed"));
 		return defaults;
 	}
 

@@ -51,7 +51,7 @@ class TimeoutDefaultsEnvironmentPostProcessorTests {
 		assertThat(duration(environment, "spring.data.redis.timeout")).isEqualTo(Duration.ofSeconds(2));
 		assertThat(duration(environment, "server.tomcat.connection-timeout")).isEqualTo(Duration.ofSeconds(10));
 		assertThat(duration(environment, "server.tomcat.keep-alive-timeout")).isEqualTo(Duration.ofSeconds(65));
-		assertThat(duration(environment, "spring.mvc.async.request-timeout")).isEqualTo(Duration.ofSeconds(10));
+		assertThat(environment.containsProperty("spring.mvc.async.request-timeout")).isFalse();
 		assertThat(duration(environment, "resilience.timeouts.profiles.lookup.read")).isEqualTo(Duration.ofMillis(500));
 		assertThat(duration(environment, "resilience.timeouts.profiles.batch.read")).isEqualTo(Duration.ofSeconds(30));
 	}
