@@ -115,6 +115,9 @@ public class TimeoutDefaultsEnvironmentPostProcessor implements EnvironmentPostP
 		}
 		defaults.put("spring.datasource.hikari.validation-timeout", tracked(String.valueOf(validation.toMillis()),
 				"follows resilience.timeouts.read, at most the connect timeout, at least 250ms"));
+		long querySeconds = Math.max(1, (read.toMillis() + 999) / 1000);
+		defaults.put("spring.jdbc.template.query-timeout", tracked(querySeconds + "s",
+				"follows resilience.timeouts.read, rounded up to whole seconds (the unit of JDBC statement timeouts)"));
 		defaults.put("spring.data.redis.connect-timeout", tracked(format(connect), followsConnect));
 		defaults.put("spring.data.redis.timeout", tracked(format(read), followsRead));
 		return defaults;
