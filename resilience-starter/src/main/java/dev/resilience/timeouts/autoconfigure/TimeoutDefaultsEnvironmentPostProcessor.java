@@ -25,8 +25,8 @@ import org.springframework.core.env.PropertySource;
 /**
  * Adds the starter's timeout defaults as the lowest-precedence property source, so that whatever the application sets
  * anywhere (configuration files, environment variables, system properties, command line, default properties,
- * {@code @PropertySource} files) wins. {@code @PropertySource} files come later and are put behind the defaults by
- * {@link TimeoutDefaultsOrderingInitializer}.
+ * {@code @PropertySource} files) wins. {@code @PropertySource} files come later: {@link TimeoutDefaultsOrderingInitializer}
+ * derives the defaults again once they are in and puts them behind.
  *
  * <p>Client timeouts follow {@code resilience.timeouts.connect} and {@code resilience.timeouts.read}; server timeouts
  * are fixed (set the Boot property to change them). A service group assigned a profile under
@@ -62,6 +62,15 @@ public class TimeoutDefaultsEnvironmentPostProcessor implements EnvironmentPostP
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+		addDefaults(environment);
+	}
+
+	/**
+	 * Derive the defaults from the environment as it is now and add them as its last property source, replacing any
+	 * added before.
+	 * @param environment the environment
+	 */
+	static void addDefaults(ConfigurableEnvironment environment) {
 		MutablePropertySources sources = environment.getPropertySources();
 		sources.remove(TimeoutOrigins.DEFAULTS_PROPERTY_SOURCE);
 		if (!Binder.get(environment).bind("resilience.timeouts.enabled", Boolean.class).orElse(true)) {

@@ -108,6 +108,20 @@ class TimeoutDefaultsEnvironmentPostProcessorTests {
 	}
 
 	@Test
+	void defaultsFollowTimeoutsSetInAPropertySourceAnnotation() {
+		SpringApplication application = application(TimeoutsPropertySourceConfiguration.class);
+		try (ConfigurableApplicationContext context = application.run("--spring.datasource.url=jdbc:h2:mem:tps")) {
+			HikariDataSource dataSource = context.getBean(HikariDataSource.class);
+			assertThat(dataSource.getConnectionTimeout()).isEqualTo(1500);
+			assertThat(dataSource.getValidationTimeout()).isEqualTo(700);
+			ConfigurableEnvironment environment = context.getEnvironment();
+			assertThat(duration(environment, "spring.http.clients.read-timeout")).isEqualTo(Duration.ofMillis(700));
+			assertThat(duration(environment, "spring.data.redis.connect-timeout"))
+				.isEqualTo(Duration.ofMillis(1500));
+		}
+	}
+
+	@Test
 	void defaultPropertyWinsInTheBuiltPool() {
 		SpringApplication application = application(DataSourceConfiguration.class);
 		application.setDefaultProperties(Map.of("spring.datasource.hikari.connection-timeout", "1500",
@@ -301,6 +315,13 @@ class TimeoutDefaultsEnvironmentPostProcessorTests {
 	@ImportAutoConfiguration(DataSourceAutoConfiguration.class)
 	@org.springframework.context.annotation.PropertySource("classpath:timeouts/property-source.properties")
 	static class PropertySourceConfiguration {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration(DataSourceAutoConfiguration.class)
+	@org.springframework.context.annotation.PropertySource("classpath:timeouts/property-source-timeouts.properties")
+	static class TimeoutsPropertySourceConfiguration {
 
 	}
 
