@@ -40,8 +40,25 @@ public final class TimeoutOrigins {
 	 */
 	public EffectiveTimeout describe(String client, String timeout, String property, @Nullable Duration actual,
 			@Nullable Duration frameworkDefault, boolean holdsThreads) {
+		return describe(client, timeout, property, actual, frameworkDefault, holdsThreads, bind(property));
+	}
+
+	/**
+	 * Describe one timeout of one client whose value the client holds differently from the property: in another unit
+	 * or rounded.
+	 * @param client name of the client
+	 * @param timeout which timeout
+	 * @param property the property that sets it
+	 * @param actual the value the client object holds, {@code null} when infinite
+	 * @param frameworkDefault the value the client has when nobody sets it, {@code null} when infinite
+	 * @param holdsThreads whether a caller's thread waits for as long as this timeout
+	 * @param fromProperty the value the client would hold if built from the property, {@code null} when infinite
+	 * @return the effective timeout
+	 */
+	public EffectiveTimeout describe(String client, String timeout, String property, @Nullable Duration actual,
+			@Nullable Duration frameworkDefault, boolean holdsThreads, @Nullable Duration fromProperty) {
 		ConfigurationProperty configured = find(property);
-		if (configured != null && Objects.equals(bind(property), actual)) {
+		if (configured != null && Objects.equals(fromProperty, actual)) {
 			boolean starter = isStarterDefault(configured);
 			String detail = describe(configured);
 			return new EffectiveTimeout(client, timeout, property, actual, actual == null,

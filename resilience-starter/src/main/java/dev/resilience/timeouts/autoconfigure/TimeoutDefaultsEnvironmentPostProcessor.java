@@ -24,7 +24,9 @@ import org.springframework.core.env.PropertySource;
 
 /**
  * Adds the starter's timeout defaults as the lowest-precedence property source, so that whatever the application sets
- * anywhere (configuration files, environment variables, system properties, command line, default properties) wins.
+ * anywhere (configuration files, environment variables, system properties, command line, default properties,
+ * {@code @PropertySource} files) wins. {@code @PropertySource} files come later: {@link TimeoutDefaultsOrderingInitializer}
+ * derives the defaults again once they are in and puts them behind.
  *
  * <p>Client timeouts follow {@code resilience.timeouts.connect} and {@code resilience.timeouts.read}; server timeouts
  * are fixed (set the Boot property to change them). A service group assigned a profile under
@@ -48,9 +50,6 @@ public class TimeoutDefaultsEnvironmentPostProcessor implements EnvironmentPostP
 	/** Time Tomcat keeps an idle keep-alive connection: above the 60 s idle timeout of common load balancers. */
 	static final Duration TOMCAT_KEEP_ALIVE_TIMEOUT = Duration.ofSeconds(65);
 
-	/** Time an async (Callable, DeferredResult) MVC request may take. */
-	static final Duration MVC_ASYNC_REQUEST_TIMEOUT = Duration.ofSeconds(10);
-
 	/** Hikari's floor for any of its timeouts. */
 	private static final Duration HIKARI_FLOOR = Duration.ofMillis(250);
 
@@ -63,6 +62,15 @@ public class TimeoutDefaultsEnvironmentPostProcessor implements EnvironmentPostP
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+		addDefaults(environment);
+	}
+
+	/**
+	 * Derive the defaults from the environment as it is now and add them as its last property source, replacing any
+	 * added before.
+	 * @param environment the environment
+	 */
+	static void addDefaults(ConfigurableEnvironment environment) {
 		MutablePropertySources sources = environment.getPropertySources();
 		sources.remove(TimeoutOrigins.DEFAULTS_PROPERTY_SOURCE);
 		if (!Binder.get(environment).bind("resilience.timeouts.enabled", Boolean.class).orElse(true)) {
@@ -116,20 +124,24 @@ public class TimeoutDefaultsEnvironmentPostProcessor implements EnvironmentPostP
 		}
 		defaults.put("spring.datasource.hikari.validation-timeout", tracked(String.valueOf(validation.toMillis()),
 				"follows resilience.timeouts.read, at most the connect timeout, at least 250ms"));
+		long querySeconds = Math.max(1, (read.toMillis() + 999) / 1000);
+		defaults.put("spring.jdbc.template.query-timeout", tracked(querySeconds + "s",
+				"follows resilience.timeouts.read, rounded up to whole seconds (the unit of JDBC statement timeouts)"));
 		defaults.put("spring.data.redis.connect-timeout", tracked(format(connect), followsConnect));
 		defaults.put("spring.data.redis.timeout", tracked(format(read), followsRead));
 		return defaults;
 	}
 
 	/**
-	 * Defaults of the embedded server and Spring MVC, which do not follow the client timeouts.
+	 * Defaults of the embedded server, which do not follow the client timeouts. {@code spring.mvc.async.request-timeout}
+	 * gets none: it is also the timeout of every {@code SseEmitter}, {@code ResponseBodyEmitter} and
+	 * {@code StreamingResponseBody} that sets none, and a short one would cut streams that plain Spring Boot keeps.
 	 * @return property name to value
 	 */
 	static Map<String, Object> serverDefaults() {
 		Map<String, Object> defaults = new LinkedHashMap<>();
 		defaults.put("server.tomcat.connection-timeout", tracked(format(TOMCAT_CONNECTION_TIMEOUT), "fixed"));
 		defaults.put("server.tomcat.keep-alive-timeout", tracked(format(TOMCAT_KEEP_ALIVE_TIMEOUT), "fixed"));
-		defaults.put("spring.mvc.async.request-timeout", tracked(format(MVC_ASYNC_REQUEST_TIMEOUT), "fixed"));
 		return defaults;
 	}
 

@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.resilience.timeouts.DataSourceTimeouts;
 import dev.resilience.timeouts.HttpClientTimeouts;
+import dev.resilience.timeouts.JdbcTemplateTimeouts;
 import dev.resilience.timeouts.RedisTimeouts;
 import dev.resilience.timeouts.RestClientTimeouts;
 import dev.resilience.timeouts.TimeoutProfile;
@@ -35,6 +36,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.service.registry.HttpServiceProxyRegistry;
 
@@ -45,6 +47,7 @@ import org.springframework.web.service.registry.HttpServiceProxyRegistry;
 @AutoConfiguration(afterName = { "org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration",
 		"org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration",
 		"org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+		"org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration",
 		"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration" })
 @EnableConfigurationProperties(TimeoutsProperties.class)
 public final class TimeoutsAutoConfiguration {
@@ -117,6 +120,19 @@ public final class TimeoutsAutoConfiguration {
 		@ConditionalOnMissingBean
 		DataSourceTimeouts dataSourceTimeouts(ConfigurableEnvironment environment, ListableBeanFactory beanFactory) {
 			return new DataSourceTimeouts(environment, beanFactory);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(JdbcTemplate.class)
+	static class JdbcTemplateTimeoutsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		JdbcTemplateTimeouts jdbcTemplateTimeouts(ConfigurableEnvironment environment,
+				ListableBeanFactory beanFactory) {
+			return new JdbcTemplateTimeouts(environment, beanFactory);
 		}
 
 	}

@@ -8,13 +8,16 @@ import java.util.Map;
 import dev.resilience.timeouts.EffectiveTimeout;
 import dev.resilience.timeouts.TimeoutOrigin;
 import dev.resilience.timeouts.TimeoutOrigins;
+import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.validation.BindValidationException;
 import org.springframework.boot.context.properties.bind.validation.ValidationErrors;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -37,9 +40,7 @@ class TimeoutDefaultsEnvironmentPostProcessorTests {
 		ConfigurableEnvironment environment = run();
 		List<String> names = new ArrayList<>();
 		environment.getPropertySources().forEach((source) -> names.add(source.getName()));
-		// only Boot's own 'applicationInfo' (spring.application.pid, version) is moved behind it, and it sets no timeout
-		assertThat(names.subList(names.indexOf(TimeoutOrigins.DEFAULTS_PROPERTY_SOURCE), names.size()))
-			.containsExactly(TimeoutOrigins.DEFAULTS_PROPERTY_SOURCE, "applicationInfo");
+		assertThat(names.get(names.size() - 1)).isEqualTo(TimeoutOrigins.DEFAULTS_PROPERTY_SOURCE);
 		assertThat(duration(environment, "spring.http.clients.connect-timeout")).isEqualTo(Duration.ofSeconds(3));
 		assertThat(duration(environment, "spring.http.clients.read-timeout")).isEqualTo(Duration.ofSeconds(2));
 		assertThat(duration(environment, "resilience.http-client.pool.acquire-timeout"))
@@ -50,7 +51,7 @@ class TimeoutDefaultsEnvironmentPostProcessorTests {
 		assertThat(duration(environment, "spring.data.redis.timeout")).isEqualTo(Duration.ofSeconds(2));
 		assertThat(duration(environment, "server.tomcat.connection-timeout")).isEqualTo(Duration.ofSeconds(10));
 		assertThat(duration(environment, "server.tomcat.keep-alive-timeout")).isEqualTo(Duration.ofSeconds(65));
-		assertThat(duration(environment, "spring.mvc.async.request-timeout")).isEqualTo(Duration.ofSeconds(10));
+		assertThat(environment.containsProperty("spring.mvc.async.request-timeout")).isFalse();
 		assertThat(duration(environment, "resilience.timeouts.profiles.lookup.read")).isEqualTo(Duration.ofMillis(500));
 		assertThat(duration(environment, "resilience.timeouts.profiles.batch.read")).isEqualTo(Duration.ofSeconds(30));
 	}
@@ -85,6 +86,67 @@ class TimeoutDefaultsEnvironmentPostProcessorTests {
 			.isEqualTo(TimeoutOrigin.USER);
 		assertThat(origin(origins, "spring.http.clients.connect-timeout").origin())
 			.isEqualTo(TimeoutOrigin.STARTER_DEFAULT);
+	}
+
+	@Test
+	void propertySourceAnnotationWinsInTheBuiltPool() {
+		SpringApplication application = application(PropertySourceConfiguration.class);
+		try (ConfigurableApplicationContext context = application.run("--spring.datasource.url=jdbc:h2:mem:ps")) {
+			HikariDataSource dataSource = context.getBean(HikariDataSource.class);
+			assertThat(dataSource.getConnectionTimeout()).isEqualTo(1234);
+			assertThat(dataSource.getValidationTimeout()).isEqualTo(2000);
+			ConfigurableEnvironment environment = context.getEnvironment();
+			assertThat(duration(environment, "spring.http.clients.read-timeout")).isEqualTo(Duration.ofSeconds(9));
+			TimeoutOrigins origins = new TimeoutOrigins(environment);
+			assertThat(origin(origins, "spring.datasource.hikari.connection-timeout")).satisfies((timeout) -> {
+				assertThat(timeout.origin()).isEqualTo(TimeoutOrigin.USER);
+				assertThat(timeout.detail()).contains("property-source.properties");
+			});
+			assertThat(origin(origins, "spring.datasource.hikari.validation-timeout").origin())
+				.isEqualTo(TimeoutOrigin.STARTER_DEFAULT);
+		}
+	}
+
+	@Test
+	void defaultsFollowTimeoutsSetInAPropertySourceAnnotation() {
+		SpringApplication application = application(TimeoutsPropertySourceConfiguration.class);
+		try (ConfigurableApplicationContext context = application.run("--spring.datasource.url=jdbc:h2:mem:tps")) {
+			HikariDataSource dataSource = context.getBean(HikariDataSource.class);
+			assertThat(dataSource.getConnectionTimeout()).isEqualTo(1500);
+			assertThat(dataSource.getValidationTimeout()).isEqualTo(700);
+			ConfigurableEnvironment environment = context.getEnvironment();
+			assertThat(duration(environment, "spring.http.clients.read-timeout")).isEqualTo(Duration.ofMillis(700));
+			assertThat(duration(environment, "spring.data.redis.connect-timeout"))
+				.isEqualTo(Duration.ofMillis(1500));
+		}
+	}
+
+	@Test
+	void defaultPropertyWinsInTheBuiltPool() {
+		SpringApplication application = application(DataSourceConfiguration.class);
+		application.setDefaultProperties(Map.of("spring.datasource.hikari.connection-timeout", "1500",
+				"spring.datasource.hikari.validation-timeout", "600"));
+		try (ConfigurableApplicationContext context = application.run("--spring.datasource.url=jdbc:h2:mem:dp")) {
+			HikariDataSource dataSource = context.getBean(HikariDataSource.class);
+			assertThat(dataSource.getConnectionTimeout()).isEqualTo(1500);
+			assertThat(dataSource.getValidationTimeout()).isEqualTo(600);
+			assertThat(origin(new TimeoutOrigins(context.getEnvironment()),
+					"spring.datasource.hikari.connection-timeout").origin()).isEqualTo(TimeoutOrigin.USER);
+		}
+	}
+
+	@Test
+	void propertySourceAnnotationWinsOverTheDefaultsAndDefaultPropertiesStayBelowIt() {
+		SpringApplication application = application(PropertySourceConfiguration.class);
+		application.setDefaultProperties(Map.of("spring.datasource.hikari.connection-timeout", "1500"));
+		try (ConfigurableApplicationContext context = application.run("--spring.datasource.url=jdbc:h2:mem:both")) {
+			assertThat(context.getBean(HikariDataSource.class).getConnectionTimeout()).isEqualTo(1234);
+			List<String> names = new ArrayList<>();
+			context.getEnvironment().getPropertySources().forEach((source) -> names.add(source.getName()));
+			assertThat(names).containsSubsequence("class path resource [timeouts/property-source.properties]",
+					TimeoutOrigins.DEFAULTS_PROPERTY_SOURCE);
+			assertThat(names.get(names.size() - 1)).isEqualTo("defaultProperties");
+		}
 	}
 
 	@Test
@@ -219,7 +281,11 @@ class TimeoutDefaultsEnvironmentPostProcessorTests {
 	}
 
 	private static SpringApplication application() {
-		SpringApplication application = new SpringApplication(EmptyConfiguration.class);
+		return application(EmptyConfiguration.class);
+	}
+
+	private static SpringApplication application(Class<?> configuration) {
+		SpringApplication application = new SpringApplication(configuration);
 		application.setWebApplicationType(WebApplicationType.NONE);
 		application.setLogStartupInfo(false);
 		return application;
@@ -236,6 +302,26 @@ class TimeoutDefaultsEnvironmentPostProcessorTests {
 
 	@Configuration(proxyBeanMethods = false)
 	static class EmptyConfiguration {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration(DataSourceAutoConfiguration.class)
+	static class DataSourceConfiguration {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration(DataSourceAutoConfiguration.class)
+	@org.springframework.context.annotation.PropertySource("classpath:timeouts/property-source.properties")
+	static class PropertySourceConfiguration {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration(DataSourceAutoConfiguration.class)
+	@org.springframework.context.annotation.PropertySource("classpath:timeouts/property-source-timeouts.properties")
+	static class TimeoutsPropertySourceConfiguration {
 
 	}
 

@@ -1,14 +1,16 @@
-package dev.resilience.timeouts.autoconfigure;
+package dev.resilience.test.timeouts;
 
-import java.net.Socket;
 import java.time.Duration;
 import java.util.Map;
 
+import dev.resilience.test.redis.RedisServer;
+import dev.resilience.test.redis.RedisServerExtension;
 import dev.resilience.timeouts.TimeoutsSection;
+import dev.resilience.timeouts.autoconfigure.TimeoutDefaultsEnvironmentPostProcessor;
+import dev.resilience.timeouts.autoconfigure.TimeoutsAutoConfiguration;
 import io.lettuce.core.RedisCommandTimeoutException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -27,23 +29,14 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  */
 class RedisTimeoutsTests {
 
-	private static RedisServerProcess redis;
+	@RegisterExtension
+	static final RedisServerExtension redis = new RedisServerExtension();
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withInitializer((context) -> new TimeoutDefaultsEnvironmentPostProcessor()
 			.postProcessEnvironment(context.getEnvironment(), new SpringApplication()))
 		.withConfiguration(AutoConfigurations.of(TimeoutsAutoConfiguration.class, DataRedisAutoConfiguration.class))
-		.withPropertyValues("spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + redis.port());
-
-	@BeforeAll
-	static void startRedis() throws Exception {
-		redis = RedisServerProcess.start();
-	}
-
-	@AfterAll
-	static void stopRedis() throws Exception {
-		redis.close();
-	}
+		.withPropertyValues(redis.server().springDataRedisProperties());
 
 	@Test
 	void defaultsLandInTheLettuceClientConfiguration() {
@@ -73,22 +66,23 @@ class RedisTimeoutsTests {
 	}
 
 	@Test
-	void stalledServerFailsTheCommandByTheReadTimeout() {
+	void stalledServerFailsTheCommandByTheReadTimeout(RedisServer server) {
 		this.runner.withPropertyValues("resilience.timeouts.read=500ms").run((context) -> {
 			StringRedisTemplate redisTemplate = context.getBean(StringRedisTemplate.class);
 			connect(redisTemplate);
 			assertThat(entry(context.getBean(TimeoutsSection.class).describe(), "command"))
 				.containsEntry("value", "500ms")
 				.containsEntry("origin", "starter-default");
-			try (Socket stall = redis.stall(3)) {
-				// the DEBUG SLEEP has to reach the server before the GET; this only orders the two commands
-				Thread.sleep(200);
+			server.pause();
+			try {
 				assertTimeoutPreemptively(Duration.ofSeconds(10),
 						() -> assertThatExceptionOfType(QueryTimeoutException.class)
 							.isThrownBy(() -> redisTemplate.opsForValue().get("city"))
 							.withRootCauseInstanceOf(RedisCommandTimeoutException.class));
 			}
-			redis.awaitResponsive();
+			finally {
+				server.resume();
+			}
 		});
 	}
 
