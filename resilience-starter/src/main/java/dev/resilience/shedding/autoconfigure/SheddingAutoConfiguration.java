@@ -21,6 +21,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingFilterBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -28,7 +29,6 @@ import org.springframework.boot.thread.Threading;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping;
@@ -51,17 +51,18 @@ public final class SheddingAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingFilterBean(LoadSheddingFilter.class)
 	FilterRegistrationBean<LoadSheddingFilter> loadSheddingFilter(PressureGauge gauge, LoadShedder shedder) {
 		FilterRegistrationBean<LoadSheddingFilter> registration = new FilterRegistrationBean<>(
 				new LoadSheddingFilter(gauge, shedder));
 		registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR);
-		// first: every request is counted, and a shed request costs no other filter's work
-		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+		registration.setOrder(LoadSheddingFilter.ORDER);
 		registration.setAsyncSupported(true);
 		return registration;
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
 	WorkerPoolCapacityListener workerPoolCapacityListener(PressureGauge gauge, SheddingProperties properties,
 			ObjectProvider<WorkerPoolProbe> probes, Environment environment) {
 		return new WorkerPoolCapacityListener(gauge, probes.orderedStream().toList(),
@@ -95,6 +96,7 @@ public final class SheddingAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
 	SheddingSection sheddingSection(PressureGauge gauge, LoadShedder shedder, SheddingProperties properties) {
 		return new SheddingSection(gauge, shedder, properties.getThreshold(), properties.isDryRun());
 	}
@@ -104,6 +106,7 @@ public final class SheddingAutoConfiguration {
 	static class TomcatProbeConfiguration {
 
 		@Bean
+		@ConditionalOnMissingBean
 		TomcatWorkerPoolProbe tomcatWorkerPoolProbe() {
 			return new TomcatWorkerPoolProbe();
 		}
@@ -115,6 +118,7 @@ public final class SheddingAutoConfiguration {
 	static class JettyProbeConfiguration {
 
 		@Bean
+		@ConditionalOnMissingBean
 		JettyWorkerPoolProbe jettyWorkerPoolProbe() {
 			return new JettyWorkerPoolProbe();
 		}

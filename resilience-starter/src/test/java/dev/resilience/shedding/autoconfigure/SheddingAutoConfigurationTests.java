@@ -1,7 +1,10 @@
 package dev.resilience.shedding.autoconfigure;
 
+import java.util.List;
+
 import dev.resilience.actuate.ResilienceEndpoint;
 import dev.resilience.actuate.autoconfigure.ResilienceEndpointAutoConfiguration;
+import dev.resilience.shedding.JettyWorkerPoolProbe;
 import dev.resilience.shedding.LoadShedder;
 import dev.resilience.shedding.LoadSheddingFilter;
 import dev.resilience.shedding.PressureGauge;
@@ -10,6 +13,8 @@ import dev.resilience.shedding.PressureGauge.Mode;
 import dev.resilience.shedding.Sheddable;
 import dev.resilience.shedding.SheddingMetrics;
 import dev.resilience.shedding.SheddingSection;
+import dev.resilience.shedding.TomcatWorkerPoolProbe;
+import dev.resilience.shedding.WorkerPoolCapacityListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +28,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -138,6 +144,109 @@ class SheddingAutoConfigurationTests {
 				.getFailure()
 				.hasStackTraceContaining("@Sheddable(threshold = 1.2)")
 				.hasStackTraceContaining("BadThresholdController#report"));
+	}
+
+	@Test
+	void sheddingFilterIsRegisteredAtItsDocumentedOrder() {
+		this.runner.run((context) -> {
+			FilterRegistrationBean<?> registration = context.getBean("loadSheddingFilter", FilterRegistrationBean.class);
+			assertThat(registration.getOrder()).isEqualTo(LoadSheddingFilter.ORDER)
+				.isEqualTo(Ordered.HIGHEST_PRECEDENCE);
+		});
+	}
+
+	@Test
+	void userFilterRegistrationReplacesOurs() {
+		this.runner.withUserConfiguration(UserFilterRegistrationConfiguration.class).run((context) -> {
+			assertThat(context).doesNotHaveBean("loadSheddingFilter").hasBean("userSheddingFilter");
+			assertThat(context.getBeansOfType(FilterRegistrationBean.class)).hasSize(1);
+		});
+	}
+
+	@Test
+	void userSheddingFilterBeanReplacesOurRegistration() {
+		this.runner.withUserConfiguration(UserFilterConfiguration.class)
+			.run((context) -> assertThat(context).doesNotHaveBean("loadSheddingFilter")
+				.hasSingleBean(LoadSheddingFilter.class));
+	}
+
+	@Test
+	void userSectionReplacesOurs() {
+		this.runner.withUserConfiguration(UserSectionConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(SheddingSection.class).hasBean("userSection");
+		});
+	}
+
+	@Test
+	void userCapacityListenerReplacesOurs() {
+		this.runner.withUserConfiguration(UserCapacityListenerConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(WorkerPoolCapacityListener.class).hasBean("userCapacityListener");
+		});
+	}
+
+	@Test
+	void userWorkerPoolProbesReplaceOurs() {
+		this.runner.withUserConfiguration(UserProbeConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(TomcatWorkerPoolProbe.class)
+				.hasBean("userTomcatProbe")
+				.hasSingleBean(JettyWorkerPoolProbe.class)
+				.hasBean("userJettyProbe");
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserFilterRegistrationConfiguration {
+
+		@Bean
+		FilterRegistrationBean<LoadSheddingFilter> userSheddingFilter(PressureGauge gauge, LoadShedder shedder) {
+			return new FilterRegistrationBean<>(new LoadSheddingFilter(gauge, shedder));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserFilterConfiguration {
+
+		@Bean
+		LoadSheddingFilter userSheddingFilter(PressureGauge gauge, LoadShedder shedder) {
+			return new LoadSheddingFilter(gauge, shedder);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserSectionConfiguration {
+
+		@Bean
+		SheddingSection userSection(PressureGauge gauge, LoadShedder shedder) {
+			return new SheddingSection(gauge, shedder, 0.5, false);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserCapacityListenerConfiguration {
+
+		@Bean
+		WorkerPoolCapacityListener userCapacityListener(PressureGauge gauge) {
+			return new WorkerPoolCapacityListener(gauge, List.of(), false, 50, 0.85);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserProbeConfiguration {
+
+		@Bean
+		TomcatWorkerPoolProbe userTomcatProbe() {
+			return new TomcatWorkerPoolProbe();
+		}
+
+		@Bean
+		JettyWorkerPoolProbe userJettyProbe() {
+			return new JettyWorkerPoolProbe();
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
