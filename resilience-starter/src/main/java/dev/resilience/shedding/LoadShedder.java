@@ -91,9 +91,29 @@ public class LoadShedder {
 			return false;
 		}
 		this.rejected.increment();
+		writeRejection(request, response);
+		return true;
+	}
+
+	/**
+	 * Answer a request that the application itself refused for lack of capacity, for example through Spring
+	 * Framework's {@code @ConcurrencyLimit(policy = REJECT)}, exactly as a shed request is answered, and count it as
+	 * a rejection. Dry-run mode does not apply: the request has already been refused.
+	 * @param request the request
+	 * @param response its response; nothing is written if it is already committed
+	 * @param uriTemplate the URI template of its handler, for metrics
+	 * @throws IOException if the rejection cannot be written
+	 */
+	public void reject(HttpServletRequest request, HttpServletResponse response, String uriTemplate)
+			throws IOException {
+		this.listener.onRejected(uriTemplate, false);
+		this.rejected.increment();
+		writeRejection(request, response);
+	}
+
+	private void writeRejection(HttpServletRequest request, HttpServletResponse response) throws IOException {
 		response.setHeader(HttpHeaders.RETRY_AFTER, this.retryAfterSeconds);
 		ProblemDetailWriter.write(request, response, 429, "Too Many Requests", this.detail);
-		return true;
 	}
 
 	/**

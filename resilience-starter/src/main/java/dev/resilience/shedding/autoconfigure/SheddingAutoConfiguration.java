@@ -2,6 +2,7 @@ package dev.resilience.shedding.autoconfigure;
 
 import java.util.List;
 
+import dev.resilience.shedding.ConcurrencyLimitRejectionResolver;
 import dev.resilience.shedding.JettyWorkerPoolProbe;
 import dev.resilience.shedding.LoadShedder;
 import dev.resilience.shedding.LoadSheddingFilter;
@@ -99,6 +100,18 @@ public final class SheddingAutoConfiguration {
 	@ConditionalOnMissingBean
 	SheddingSection sheddingSection(PressureGauge gauge, LoadShedder shedder, SheddingProperties properties) {
 		return new SheddingSection(gauge, shedder, properties.getThreshold(), properties.isDryRun());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.resilience.InvocationRejectedException")
+	static class ConcurrencyLimitConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ConcurrencyLimitRejectionResolver concurrencyLimitRejectionResolver(LoadShedder shedder) {
+			return new ConcurrencyLimitRejectionResolver(shedder);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -4,6 +4,7 @@ import java.util.List;
 
 import dev.resilience.actuate.ResilienceEndpoint;
 import dev.resilience.actuate.autoconfigure.ResilienceEndpointAutoConfiguration;
+import dev.resilience.shedding.ConcurrencyLimitRejectionResolver;
 import dev.resilience.shedding.JettyWorkerPoolProbe;
 import dev.resilience.shedding.LoadShedder;
 import dev.resilience.shedding.LoadSheddingFilter;
@@ -192,6 +193,15 @@ class SheddingAutoConfigurationTests {
 				.hasSingleBean(JettyWorkerPoolProbe.class)
 				.hasBean("userJettyProbe");
 		});
+	}
+
+	@Test
+	void concurrencyLimitRejectionsAreResolvedUnlessTheUserResolvesThem() {
+		this.runner.run((context) -> assertThat(context).hasSingleBean(ConcurrencyLimitRejectionResolver.class));
+		this.runner.withBean("userResolver", ConcurrencyLimitRejectionResolver.class,
+				() -> new ConcurrencyLimitRejectionResolver(null))
+			.run((context) -> assertThat(context).hasSingleBean(ConcurrencyLimitRejectionResolver.class)
+				.hasBean("userResolver"));
 	}
 
 	@Configuration(proxyBeanMethods = false)
