@@ -65,7 +65,8 @@ class JettySheddingTests {
 			assertThat(this.application.arrived.tryAcquire(held, 30, TimeUnit.SECONDS)).isTrue();
 			HttpResponse<String> shed = client.send(request("/report"), HttpResponse.BodyHandlers.ofString());
 			assertThat(shed.statusCode()).isEqualTo(429);
-			assertThat(shed.headers().firstValue("Retry-After")).hasValue("1");
+			assertThat(shed.headers().firstValue("Retry-After")).hasValueSatisfying(
+					(value) -> assertThat(Integer.parseInt(value)).isBetween(1, 3));
 			assertThat(client.send(request("/critical"), HttpResponse.BodyHandlers.ofString()).statusCode())
 				.isEqualTo(200);
 		}
@@ -83,7 +84,8 @@ class JettySheddingTests {
 			assertThat(LimitedController.arrived.tryAcquire(30, TimeUnit.SECONDS)).isTrue();
 			HttpResponse<String> rejected = client.send(request("/limited"), HttpResponse.BodyHandlers.ofString());
 			assertThat(rejected.statusCode()).isEqualTo(429);
-			assertThat(rejected.headers().firstValue("Retry-After")).hasValue("1");
+			assertThat(rejected.headers().firstValue("Retry-After")).hasValueSatisfying(
+					(value) -> assertThat(Integer.parseInt(value)).isBetween(1, 3));
 			assertThat(rejected.headers().firstValue("Content-Type")).hasValue("application/problem+json");
 			assertThat(rejected.body()).contains("\"status\":429", "\"instance\":\"/limited\"");
 		}

@@ -8,6 +8,8 @@ import dev.resilience.shedding.LoadShedder;
 import dev.resilience.shedding.LoadSheddingFilter;
 import dev.resilience.shedding.PressureGauge;
 import dev.resilience.shedding.RejectionListener;
+import dev.resilience.shedding.ShedProblemDetailCustomizer;
+import dev.resilience.shedding.ShedResponse;
 import dev.resilience.shedding.SheddableHandlers;
 import dev.resilience.shedding.SheddingMetrics;
 import dev.resilience.shedding.SheddingSection;
@@ -85,15 +87,22 @@ public final class SheddingAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	ShedResponse shedResponse(SheddingProperties properties, ObjectProvider<ShedProblemDetailCustomizer> customizers) {
+		return new ShedResponse(properties.getRejectionStatus(), properties.getRetryAfter(),
+				properties.getRetryAfterJitter(), customizers.orderedStream().toList());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	LoadShedder loadShedder(PressureGauge gauge, SheddableHandlers handlers, List<RejectionListener> listeners,
-			SheddingProperties properties) {
+			ShedResponse shedResponse, SheddingProperties properties) {
 		RejectionListener listener = switch (listeners.size()) {
 			case 0 -> (uriTemplate, dryRun) -> {
 			};
 			case 1 -> listeners.get(0);
 			default -> (uriTemplate, dryRun) -> listeners.forEach((each) -> each.onRejected(uriTemplate, dryRun));
 		};
-		return new LoadShedder(gauge, handlers, listener, properties.getRetryAfter(), properties.isDryRun());
+		return new LoadShedder(gauge, handlers, listener, shedResponse, properties.isDryRun());
 	}
 
 	@Bean

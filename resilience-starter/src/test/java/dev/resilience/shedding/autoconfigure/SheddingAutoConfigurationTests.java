@@ -1,5 +1,7 @@
 package dev.resilience.shedding.autoconfigure;
 
+import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 
 import dev.resilience.actuate.ResilienceEndpoint;
@@ -11,6 +13,8 @@ import dev.resilience.shedding.LoadSheddingFilter;
 import dev.resilience.shedding.PressureGauge;
 import dev.resilience.shedding.PressureGauge.Capacity;
 import dev.resilience.shedding.PressureGauge.Mode;
+import dev.resilience.shedding.ShedProblemDetailCustomizer;
+import dev.resilience.shedding.ShedResponse;
 import dev.resilience.shedding.Sheddable;
 import dev.resilience.shedding.SheddingMetrics;
 import dev.resilience.shedding.SheddingSection;
@@ -30,6 +34,8 @@ import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -125,6 +131,63 @@ class SheddingAutoConfigurationTests {
 				.hasMessageContaining("positive duration"));
 		this.runner.withPropertyValues("resilience.shedding.retry-after=-1s")
 			.run((context) -> assertThat(context).hasFailed());
+	}
+
+	@Test
+	void rejectionStatusOtherThan429Or503FailsStartupNamingTheProperty() {
+		this.runner.withPropertyValues("resilience.shedding.rejection-status=500")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("resilience.shedding.rejection-status")
+				.hasMessageContaining("must be 429 or 503"));
+		this.runner.withPropertyValues("resilience.shedding.rejection-status=503")
+			.run((context) -> assertThat(context.getBean(ShedResponse.class).status()).isEqualTo(503));
+		this.runner.run((context) -> assertThat(context.getBean(ShedResponse.class).status()).isEqualTo(429));
+	}
+
+	@Test
+	void retryAfterJitterOutsideZeroToOneHourFailsStartupNamingTheProperty() {
+		this.runner.withPropertyValues("resilience.shedding.retry-after-jitter=-1s")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("resilience.shedding.retry-after-jitter")
+				.hasMessageContaining("zero or a positive duration"));
+		this.runner.withPropertyValues("resilience.shedding.retry-after-jitter=61m")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("resilience.shedding.retry-after-jitter")
+				.hasMessageContaining("at most 1h"));
+	}
+
+	@Test
+	void retryAfterWindowDefaultsToOneToThreeSeconds() {
+		this.runner.run((context) -> {
+			ShedResponse response = context.getBean(ShedResponse.class);
+			assertThat(response.minRetryAfterSeconds()).isEqualTo(1);
+			assertThat(response.maxRetryAfterSeconds()).isEqualTo(3);
+		});
+		this.runner.withPropertyValues("resilience.shedding.retry-after=1500ms", "resilience.shedding.retry-after-jitter=0")
+			.run((context) -> {
+				ShedResponse response = context.getBean(ShedResponse.class);
+				assertThat(response.minRetryAfterSeconds()).isEqualTo(2);
+				assertThat(response.maxRetryAfterSeconds()).isEqualTo(2);
+			});
+	}
+
+	@Test
+	void problemDetailCustomizersAreAppliedInOrderAndUserShedResponseReplacesOurs() {
+		this.runner.withBean("second", ShedProblemDetailCustomizer.class,
+				() -> (problem) -> problem.setTitle(problem.getTitle() + " (2)"))
+			.withBean("first", ShedProblemDetailCustomizer.class, () -> new OrderedCustomizer())
+			.run((context) -> assertThat(context.getBean(ShedResponse.class).problemJson("/x"))
+				.contains("\"type\":\"https://errors.example/busy\"", "\"title\":\"Busy (2)\"",
+						"\"status\":429", "\"instance\":\"/x\""));
+		this.runner.withBean("userShedResponse", ShedResponse.class,
+				() -> new ShedResponse(503, Duration.ofSeconds(5), Duration.ZERO, List.of()))
+			.run((context) -> assertThat(context.getBean(ShedResponse.class).status()).isEqualTo(503));
 	}
 
 	@Test
@@ -255,6 +318,18 @@ class SheddingAutoConfigurationTests {
 		@Bean
 		JettyWorkerPoolProbe userJettyProbe() {
 			return new JettyWorkerPoolProbe();
+		}
+
+	}
+
+	@Order(1)
+	static class OrderedCustomizer implements ShedProblemDetailCustomizer {
+
+		@Override
+		public void customize(ProblemDetail problem) {
+			problem.setType(URI.create("https://errors.example/busy"));
+			problem.setTitle("Busy");
+			problem.setStatus(500); // ignored
 		}
 
 	}
