@@ -31,9 +31,9 @@ public class LoadSheddingFilter implements Filter {
 	/**
 	 * Order at which the auto-configuration registers the filter: {@link Ordered#HIGHEST_PRECEDENCE}, so that every
 	 * request is counted and a shed request costs no other filter's work. Boot's own filters run after it:
-	 * {@code ServerHttpObservationFilter} is at {@code HIGHEST_PRECEDENCE + 1}, and {@code OrderedCharacterEncodingFilter},
-	 * although also at {@code HIGHEST_PRECEDENCE}, is a plain filter bean, which Boot places after the filter
-	 * registration beans of the same order. Nothing can be ordered before this filter; filters that want to see every
+	 * {@code ServerHttpObservationFilter} is at {@code HIGHEST_PRECEDENCE + 1}, and
+	 * {@code OrderedCharacterEncodingFilter}, although also at {@code HIGHEST_PRECEDENCE}, is a plain filter bean,
+	 * which Boot places after the filter registration beans of the same order. Nothing can be ordered before this filter; filters that want to see every
 	 * request are ordered after it.
 	 */
 	public static final int ORDER = Ordered.HIGHEST_PRECEDENCE;

@@ -36,7 +36,8 @@ public final class ShedResponse {
 	 * @param jitter width of the window above it, rounded up to whole seconds
 	 * @param customizers applied in order to the problem document
 	 */
-	public ShedResponse(int status, Duration retryAfter, Duration jitter, List<ShedProblemDetailCustomizer> customizers) {
+	public ShedResponse(int status, Duration retryAfter, Duration jitter,
+			List<ShedProblemDetailCustomizer> customizers) {
 		if (status != 429 && status != 503) {
 			throw new IllegalArgumentException("Rejection status must be 429 or 503, was " + status);
 		}

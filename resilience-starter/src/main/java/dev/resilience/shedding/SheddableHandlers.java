@@ -159,12 +159,28 @@ public class SheddableHandlers {
 		if (remembered != null) {
 			return remembered;
 		}
-		Map<String, Object> attributes = attributesOf(request);
+		RequestPath previous = ServletRequestPathUtils.hasParsedRequestPath(request)
+				? ServletRequestPathUtils.getParsedRequestPath(request) : null;
 		RequestPath path = ServletRequestPathUtils.parseAndCache(request);
 		try {
 			if (sheddableOnly && !mayBeSheddable(path)) {
-				return null;
+				return null; // no lookup, so only the parsed path to put back: no snapshot of the attributes
 			}
+			return lookUp(request, path, directPaths);
+		}
+		finally {
+			if (previous != null) {
+				ServletRequestPathUtils.setParsedRequestPath(previous, request);
+			}
+			else {
+				ServletRequestPathUtils.clearParsedRequestPath(request);
+			}
+		}
+	}
+
+	private Match lookUp(HttpServletRequest request, RequestPath path, DirectPathHandlers directPaths) {
+		Map<String, Object> attributes = attributesOf(request);
+		try {
 			List<RequestMappingInfoHandlerMapping> mappings = directPaths.mappings();
 			for (int i = 0; i < mappings.size(); i++) {
 				HandlerExecutionChain chain = mappings.get(i).getHandler(request);

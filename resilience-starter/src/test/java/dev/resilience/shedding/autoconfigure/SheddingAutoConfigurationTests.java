@@ -169,7 +169,8 @@ class SheddingAutoConfigurationTests {
 			assertThat(response.minRetryAfterSeconds()).isEqualTo(1);
 			assertThat(response.maxRetryAfterSeconds()).isEqualTo(3);
 		});
-		this.runner.withPropertyValues("resilience.shedding.retry-after=1500ms", "resilience.shedding.retry-after-jitter=0")
+		this.runner
+			.withPropertyValues("resilience.shedding.retry-after=1500ms", "resilience.shedding.retry-after-jitter=0")
 			.run((context) -> {
 				ShedResponse response = context.getBean(ShedResponse.class);
 				assertThat(response.minRetryAfterSeconds()).isEqualTo(2);
@@ -213,7 +214,8 @@ class SheddingAutoConfigurationTests {
 	@Test
 	void sheddingFilterIsRegisteredAtItsDocumentedOrder() {
 		this.runner.run((context) -> {
-			FilterRegistrationBean<?> registration = context.getBean("loadSheddingFilter", FilterRegistrationBean.class);
+			FilterRegistrationBean<?> registration = context.getBean("loadSheddingFilter",
+					FilterRegistrationBean.class);
 			assertThat(registration.getOrder()).isEqualTo(LoadSheddingFilter.ORDER)
 				.isEqualTo(Ordered.HIGHEST_PRECEDENCE);
 		});
