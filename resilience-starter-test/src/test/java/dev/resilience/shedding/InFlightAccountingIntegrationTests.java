@@ -1,26 +1,40 @@
 package dev.resilience.shedding;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@SpringBootTest(classes = SheddingTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = "server.tomcat.threads.max=20")
+@SpringBootTest(classes = { SheddingTestApplication.class, InFlightAccountingIntegrationTests.Recorder.class },
+		webEnvironment = WebEnvironment.RANDOM_PORT, properties = "server.tomcat.threads.max=20")
 class InFlightAccountingIntegrationTests {
 
 	@LocalServerPort
@@ -28,6 +42,9 @@ class InFlightAccountingIntegrationTests {
 
 	@Autowired
 	PressureGauge gauge;
+
+	@Autowired
+	InFlightRecorder recorder;
 
 	@Test
 	void inFlightReturnsToExactlyZeroAfterAStormOfEveryKindOfRequest() throws Exception {
@@ -55,6 +72,21 @@ class InFlightAccountingIntegrationTests {
 	}
 
 	@Test
+	void eachDispatchOfAnAsyncRequestIsCountedWhileItRunsOnAWorkerThread() throws Exception {
+		awaitInFlight(0);
+		this.recorder.clear();
+		assertThat(Http.get(this.port, "/async").body()).isEqualTo("async");
+		awaitInFlight(0);
+		// alone on the server, each pass through the chain sees exactly itself in flight
+		assertThat(this.recorder.seen("/async")).containsExactly("REQUEST:1", "ASYNC:1");
+		this.recorder.clear();
+		assertThat(Http.get(this.port, "/async-timeout").statusCode()).isEqualTo(503);
+		awaitInFlight(0);
+		assertThat(this.recorder.seen("/async-timeout")).first().isEqualTo("REQUEST:1");
+		assertThat(this.recorder.seen("/async-timeout")).hasSizeGreaterThan(1).allMatch((pass) -> pass.endsWith(":1"));
+	}
+
+	@Test
 	void aClientThatDisconnectsMidRequestIsUncountedWhenItsWorkerIsDone() throws Exception {
 		disconnectMidRequest();
 		awaitInFlight(0);
@@ -70,6 +102,57 @@ class InFlightAccountingIntegrationTests {
 			socket.setSoLinger(true, 0); // reset, like a client that gave up
 		}
 		return null;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Recorder {
+
+		@Bean
+		InFlightRecorder inFlightRecorder(PressureGauge gauge) {
+			return new InFlightRecorder(gauge);
+		}
+
+		@Bean
+		FilterRegistrationBean<InFlightRecorder> inFlightRecorderRegistration(InFlightRecorder recorder) {
+			FilterRegistrationBean<InFlightRecorder> registration = new FilterRegistrationBean<>(recorder);
+			registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR);
+			registration.setAsyncSupported(true);
+			registration.setOrder(0);
+			return registration;
+		}
+
+	}
+
+	/**
+	 * A filter after the shedding filter, for every dispatch type: records the in-flight count each pass sees.
+	 */
+	static class InFlightRecorder implements Filter {
+
+		private final PressureGauge gauge;
+
+		private final Map<String, List<String>> passes = new ConcurrentHashMap<>();
+
+		InFlightRecorder(PressureGauge gauge) {
+			this.gauge = gauge;
+		}
+
+		List<String> seen(String path) {
+			return this.passes.getOrDefault(path, List.of());
+		}
+
+		void clear() {
+			this.passes.clear();
+		}
+
+		@Override
+		public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+				throws IOException, ServletException {
+			String path = ((HttpServletRequest) request).getRequestURI();
+			this.passes.computeIfAbsent(path, (key) -> new CopyOnWriteArrayList<>())
+				.add(request.getDispatcherType() + ":" + this.gauge.inFlight());
+			chain.doFilter(request, response);
+		}
+
 	}
 
 	private void awaitInFlight(long expected) throws InterruptedException {

@@ -18,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 @SpringBootTest(classes = SheddingTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "server.tomcat.threads.max=10", "resilience.shedding.retry-after=1500ms",
+				"resilience.shedding.retry-after-jitter=0s",
 				"management.endpoints.web.exposure.include=health,resilience" })
 @AutoConfigureWorkerPoolPressure
 class SheddingIntegrationTests {

@@ -4,18 +4,16 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.atomic.LongAdder;
 
-import dev.resilience.support.ProblemDetailWriter;
 import dev.resilience.support.RateLimitedLog;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.http.HttpHeaders;
 
 /**
- * Decides whether a request is shed and, if so, answers it with {@code 429}, {@code Retry-After} and an RFC 9457
- * problem body.
+ * Decides whether a request is shed and, if so, answers it with the {@link ShedResponse}: {@code 429} (or
+ * {@code 503}), {@code Retry-After} and an RFC 9457 problem body.
  *
  * <p>Below the lowest {@code @Sheddable} threshold, which is almost always, the decision is one comparison. Only
  * under pressure is the request's handler looked up, so that a shed request costs neither the rest of the filter
@@ -33,9 +31,7 @@ public class LoadShedder {
 
 	private final boolean dryRun;
 
-	private final String retryAfterSeconds;
-
-	private final String detail;
+	private final ShedResponse shedResponse;
 
 	private final LongAdder rejected = new LongAdder();
 
@@ -48,19 +44,16 @@ public class LoadShedder {
 	 * @param gauge the pressure gauge
 	 * @param handlers which handlers are sheddable, at which threshold
 	 * @param listener told of every (would-be) rejection
-	 * @param retryAfter value of {@code Retry-After}, rounded up to whole seconds
+	 * @param shedResponse the answer to a rejected request
 	 * @param dryRun whether to let every request through, only counting and logging
 	 */
 	public LoadShedder(PressureGauge gauge, SheddableHandlers handlers, RejectionListener listener,
-			Duration retryAfter, boolean dryRun) {
+			ShedResponse shedResponse, boolean dryRun) {
 		this.gauge = gauge;
 		this.handlers = handlers;
 		this.listener = listener;
 		this.dryRun = dryRun;
-		long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
-		this.retryAfterSeconds = Long.toString(seconds);
-		this.detail = "The server is shedding load on this endpoint; retry after " + seconds
-				+ ((seconds == 1) ? " second." : " seconds.");
+		this.shedResponse = shedResponse;
 	}
 
 	/**
@@ -68,7 +61,7 @@ public class LoadShedder {
 	 * The caller's own request must already be counted in the gauge.
 	 * @param request a request on its initial dispatch
 	 * @param response its response
-	 * @return {@code true} if the request was answered with 429 and must not go further
+	 * @return {@code true} if the request was rejected and must not go further
 	 * @throws IOException if the rejection cannot be written
 	 */
 	public boolean shed(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -91,9 +84,28 @@ public class LoadShedder {
 			return false;
 		}
 		this.rejected.increment();
-		response.setHeader(HttpHeaders.RETRY_AFTER, this.retryAfterSeconds);
-		ProblemDetailWriter.write(request, response, 429, "Too Many Requests", this.detail);
+		writeRejection(request, response);
 		return true;
+	}
+
+	/**
+	 * Answer a request that the application itself refused for lack of capacity, for example through Spring
+	 * Framework's {@code @ConcurrencyLimit(policy = REJECT)}, exactly as a shed request is answered, and count it as
+	 * a rejection. Dry-run mode does not apply: the request has already been refused.
+	 * @param request the request
+	 * @param response its response; nothing is written if it is already committed
+	 * @param uriTemplate the URI template of its handler, for metrics
+	 * @throws IOException if the rejection cannot be written
+	 */
+	public void reject(HttpServletRequest request, HttpServletResponse response, String uriTemplate)
+			throws IOException {
+		this.listener.onRejected(uriTemplate, false);
+		this.rejected.increment();
+		writeRejection(request, response);
+	}
+
+	private void writeRejection(HttpServletRequest request, HttpServletResponse response) throws IOException {
+		this.shedResponse.write(request, response);
 	}
 
 	/**

@@ -11,6 +11,8 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.core.Ordered;
+
 /**
  * Counts the requests that occupy a worker thread, around every request, annotated or not, and sheds
  * {@link Sheddable} requests under pressure before any other filter runs.
@@ -21,8 +23,20 @@ import jakarta.servlet.http.HttpServletResponse;
  * async timeout, is a new pass on a worker thread). Register it first, for the {@code REQUEST}, {@code ASYNC} and
  * {@code ERROR} dispatcher types only: {@code FORWARD} and {@code INCLUDE} run nested on a thread already counted.
  * Only the initial {@code REQUEST} dispatch can be shed: a request that was let in is never shed half-way.
+ *
+ * @see #ORDER
  */
 public class LoadSheddingFilter implements Filter {
+
+	/**
+	 * Order at which the auto-configuration registers the filter: {@link Ordered#HIGHEST_PRECEDENCE}, so that every
+	 * request is counted and a shed request costs no other filter's work. Boot's own filters run after it:
+	 * {@code ServerHttpObservationFilter} is at {@code HIGHEST_PRECEDENCE + 1}, and
+	 * {@code OrderedCharacterEncodingFilter}, although also at {@code HIGHEST_PRECEDENCE}, is a plain filter bean,
+	 * which Boot places after the filter registration beans of the same order. Nothing can be ordered before this filter; filters that want to see every
+	 * request are ordered after it.
+	 */
+	public static final int ORDER = Ordered.HIGHEST_PRECEDENCE;
 
 	private final PressureGauge gauge;
 

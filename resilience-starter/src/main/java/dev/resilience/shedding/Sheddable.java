@@ -8,7 +8,8 @@ import java.lang.annotation.Target;
 
 /**
  * Marks a handler method, or every handler method of a controller, as one that may be rejected with
- * {@code 429 Too Many Requests} and {@code Retry-After} while the server's worker pool is under pressure.
+ * {@code 429 Too Many Requests} (or {@code 503}) and {@code Retry-After} while the server's worker pool is under
+ * pressure.
  *
  * <p>Put it on endpoints that are expensive, not user-interactive and retried by their clients (reports, exports,
  * batch feeds), so that the remaining worker threads keep health checks and user-facing calls alive. Endpoints

@@ -1,9 +1,11 @@
 package dev.resilience.shedding;
 
+import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -27,10 +29,16 @@ import org.springframework.web.util.pattern.PathPattern;
  * is known from startup, so that below it a request needs no handler lookup at all. Above it, requests for literal
  * paths are resolved once and remembered (see {@link DirectPathHandlers}); other requests are resolved by the
  * mappings each time.
+ *
+ * <p>Thresholds are kept per controller type and {@link Method}, never per resolved {@link HandlerMethod}: the
+ * mappings resolve a prototype or request-scoped controller to a new {@code HandlerMethod} on every lookup. The
+ * lookup leaves the request's attributes as it found them, so that later filters do not see the mapping's
+ * attributes ({@code BEST_MATCHING_PATTERN}, URI template variables, ...) before the {@code DispatcherServlet} sets
+ * them.
  */
 public class SheddableHandlers {
 
-	private final Map<HandlerMethod, Double> thresholds = new ConcurrentHashMap<>();
+	private volatile Map<Class<?>, Map<Method, Double>> thresholds = Map.of();
 
 	private final double globalThreshold;
 
@@ -57,6 +65,7 @@ public class SheddableHandlers {
 	public void register(List<RequestMappingInfoHandlerMapping> mappings) {
 		double lowest = Double.POSITIVE_INFINITY;
 		List<PathPattern> sheddablePatterns = new ArrayList<>();
+		Map<Class<?>, Map<Method, Double>> thresholds = new HashMap<>();
 		for (RequestMappingInfoHandlerMapping mapping : mappings) {
 			for (Map.Entry<RequestMappingInfo, HandlerMethod> entry : mapping.getHandlerMethods().entrySet()) {
 				HandlerMethod handler = entry.getValue();
@@ -76,9 +85,15 @@ public class SheddableHandlers {
 					throw new IllegalStateException("@Sheddable(threshold = " + sheddable.threshold() + ") on "
 							+ handler.getShortLogMessage() + " must be greater than 0 and at most 1");
 				}
-				lowest = Math.min(lowest, thresholdOf(sheddable));
+				double threshold = thresholdOf(sheddable);
+				thresholds.computeIfAbsent(handler.getBeanType(), (type) -> new HashMap<>())
+					.put(handler.getMethod(), threshold);
+				lowest = Math.min(lowest, threshold);
 			}
 		}
+		Map<Class<?>, Map<Method, Double>> frozen = new HashMap<>();
+		thresholds.forEach((type, byMethod) -> frozen.put(type, Map.copyOf(byMethod)));
+		this.thresholds = Map.copyOf(frozen);
 		List<RequestMappingInfoHandlerMapping> sorted = new ArrayList<>(mappings);
 		AnnotationAwareOrderComparator.sort(sorted); // the order DispatcherServlet asks them in
 		this.directPaths = new DirectPathHandlers(List.copyOf(sorted));
@@ -96,18 +111,22 @@ public class SheddableHandlers {
 
 	/**
 	 * Threshold at which a handler is shed.
-	 * @param handler the handler method
-	 * @return the threshold in {@code (0, 1]}, or {@code NaN} if the handler is not sheddable
+	 * @param handler the handler method, resolved or not
+	 * @return the threshold in {@code (0, 1]}, or {@code NaN} if the handler is not sheddable or was not registered
+	 * at startup
 	 */
 	public double thresholdOf(HandlerMethod handler) {
-		Double threshold = this.thresholds.get(handler);
-		if (threshold == null) {
-			threshold = this.thresholds.computeIfAbsent(handler, (key) -> {
-				Sheddable sheddable = findAnnotation(key);
-				return (sheddable != null) ? thresholdOf(sheddable) : Double.NaN;
-			});
-		}
-		return threshold;
+		Map<Method, Double> byMethod = this.thresholds.get(handler.getBeanType());
+		Double threshold = (byMethod != null) ? byMethod.get(handler.getMethod()) : null;
+		return (threshold != null) ? threshold : Double.NaN;
+	}
+
+	/**
+	 * Number of sheddable handler methods whose threshold is known, for tests: it is fixed at registration.
+	 * @return the count
+	 */
+	int thresholdEntries() {
+		return this.thresholds.values().stream().mapToInt(Map::size).sum();
 	}
 
 	/**
@@ -145,8 +164,23 @@ public class SheddableHandlers {
 		RequestPath path = ServletRequestPathUtils.parseAndCache(request);
 		try {
 			if (sheddableOnly && !mayBeSheddable(path)) {
-				return null;
+				return null; // no lookup, so only the parsed path to put back: no snapshot of the attributes
 			}
+			return lookUp(request, path, directPaths);
+		}
+		finally {
+			if (previous != null) {
+				ServletRequestPathUtils.setParsedRequestPath(previous, request);
+			}
+			else {
+				ServletRequestPathUtils.clearParsedRequestPath(request);
+			}
+		}
+	}
+
+	private Match lookUp(HttpServletRequest request, RequestPath path, DirectPathHandlers directPaths) {
+		Map<String, Object> attributes = attributesOf(request);
+		try {
 			List<RequestMappingInfoHandlerMapping> mappings = directPaths.mappings();
 			for (int i = 0; i < mappings.size(); i++) {
 				HandlerExecutionChain chain = mappings.get(i).getHandler(request);
@@ -165,13 +199,36 @@ public class SheddableHandlers {
 			return null; // the dispatcher will answer it (405, 406, ...): nothing to shed
 		}
 		finally {
-			if (previous != null) {
-				ServletRequestPathUtils.setParsedRequestPath(previous, request);
-			}
-			else {
-				ServletRequestPathUtils.clearParsedRequestPath(request);
+			restore(request, attributes);
+		}
+	}
+
+	private static Map<String, Object> attributesOf(HttpServletRequest request) {
+		Map<String, Object> attributes = new HashMap<>();
+		Enumeration<String> names = request.getAttributeNames();
+		while (names.hasMoreElements()) {
+			String name = names.nextElement();
+			attributes.put(name, request.getAttribute(name));
+		}
+		return attributes;
+	}
+
+	// as DispatcherServlet restores them after an include: whatever the mappings set, added or replaced, goes
+	private static void restore(HttpServletRequest request, Map<String, Object> attributes) {
+		List<String> added = new ArrayList<>();
+		Enumeration<String> names = request.getAttributeNames();
+		while (names.hasMoreElements()) {
+			String name = names.nextElement();
+			if (!attributes.containsKey(name)) {
+				added.add(name);
 			}
 		}
+		added.forEach(request::removeAttribute);
+		attributes.forEach((name, value) -> {
+			if (request.getAttribute(name) != value) {
+				request.setAttribute(name, value);
+			}
+		});
 	}
 
 	/**

@@ -11,7 +11,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 /**
  * Micrometer metrics of load shedding: gauges {@code resilience.shedding.pressure} and
  * {@code resilience.shedding.in.flight}, counter {@code resilience.shedding.rejected} tagged with the URI template
- * and {@code dry.run}.
+ * and {@code dry.run}, which also counts {@code @ConcurrencyLimit(policy = REJECT)} rejections.
  */
 public class SheddingMetrics implements MeterBinder, RejectionListener {
 
@@ -49,7 +49,8 @@ public class SheddingMetrics implements MeterBinder, RejectionListener {
 			Counter counter = counters.get(uriTemplate);
 			if (counter == null) {
 				counter = counters.computeIfAbsent(uriTemplate, (uri) -> Counter.builder("resilience.shedding.rejected")
-					.description("Requests to @Sheddable endpoints rejected under pressure (dry.run: only counted)")
+					.description("Requests to @Sheddable endpoints rejected under pressure (dry.run: only counted), "
+							+ "and calls rejected by @ConcurrencyLimit(policy = REJECT)")
 					.tag("uri", uri)
 					.tag("dry.run", Boolean.toString(dryRun))
 					.register(registry));

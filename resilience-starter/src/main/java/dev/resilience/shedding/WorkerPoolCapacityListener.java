@@ -66,7 +66,7 @@ public class WorkerPoolCapacityListener implements ApplicationListener<WebServer
 		}
 		Capacity capacity = capacityOf(event);
 		this.gauge.setCapacity(capacity);
-		logger.info(String.format("Load shedding in %s mode: capacity %d from %s; @Sheddable endpoints answer 429 "
+		logger.info(String.format("Load shedding in %s mode: capacity %d from %s; @Sheddable endpoints are rejected "
 				+ "at %.0f%% of it by default", capacity.mode(), capacity.size(), capacity.source(),
 				this.threshold * 100));
 	}

@@ -21,6 +21,9 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.resilience.annotation.ConcurrencyLimit;
+import org.springframework.resilience.annotation.EnableResilientMethods;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -62,7 +65,8 @@ class JettySheddingTests {
 			assertThat(this.application.arrived.tryAcquire(held, 30, TimeUnit.SECONDS)).isTrue();
 			HttpResponse<String> shed = client.send(request("/report"), HttpResponse.BodyHandlers.ofString());
 			assertThat(shed.statusCode()).isEqualTo(429);
-			assertThat(shed.headers().firstValue("Retry-After")).hasValue("1");
+			assertThat(shed.headers().firstValue("Retry-After")).hasValueSatisfying(
+					(value) -> assertThat(Integer.parseInt(value)).isBetween(1, 3));
 			assertThat(client.send(request("/critical"), HttpResponse.BodyHandlers.ofString()).statusCode())
 				.isEqualTo(200);
 		}
@@ -72,12 +76,33 @@ class JettySheddingTests {
 		}
 	}
 
+	@Test
+	void concurrencyLimitRejectionIsAnsweredLikeAShedRequest() throws Exception {
+		CompletableFuture<HttpResponse<String>> first = client.sendAsync(request("/limited"),
+				HttpResponse.BodyHandlers.ofString());
+		try {
+			assertThat(LimitedController.arrived.tryAcquire(30, TimeUnit.SECONDS)).isTrue();
+			HttpResponse<String> rejected = client.send(request("/limited"), HttpResponse.BodyHandlers.ofString());
+			assertThat(rejected.statusCode()).isEqualTo(429);
+			assertThat(rejected.headers().firstValue("Retry-After")).hasValueSatisfying(
+					(value) -> assertThat(Integer.parseInt(value)).isBetween(1, 3));
+			assertThat(rejected.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+			assertThat(rejected.body()).contains("\"status\":429", "\"instance\":\"/limited\"");
+		}
+		finally {
+			LimitedController.release.countDown();
+		}
+		assertThat(first.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+	}
+
 	private HttpRequest request(String path) {
 		return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path)).build();
 	}
 
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
+	@EnableResilientMethods
+	@Import(LimitedController.class)
 	@RestController
 	static class JettyApplication {
 
@@ -106,6 +131,24 @@ class JettySheddingTests {
 		@GetMapping("/critical")
 		String critical() {
 			return "critical";
+		}
+
+	}
+
+	@RestController
+	static class LimitedController {
+
+		// static: the controller bean is a proxy
+		static final Semaphore arrived = new Semaphore(0);
+
+		static final CountDownLatch release = new CountDownLatch(1);
+
+		@ConcurrencyLimit(limit = 1, policy = ConcurrencyLimit.ThrottlePolicy.REJECT)
+		@GetMapping("/limited")
+		String limited() throws InterruptedException {
+			arrived.release();
+			release.await(30, TimeUnit.SECONDS);
+			return "limited";
 		}
 
 	}

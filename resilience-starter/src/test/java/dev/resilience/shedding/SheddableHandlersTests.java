@@ -1,7 +1,11 @@
 package dev.resilience.shedding;
 
 import java.lang.reflect.Method;
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+
+import jakarta.servlet.http.HttpServletRequest;
 
 import org.junit.jupiter.api.Test;
 
@@ -10,6 +14,7 @@ import org.springframework.mock.web.MockServletContext;
 import org.springframework.util.ReflectionUtils;
 import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.context.support.StaticWebApplicationContext;
+import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping;
@@ -58,17 +63,16 @@ class SheddableHandlersTests {
 
 	@Test
 	void requestThatNoSheddablePatternMatchesIsAnsweredWithoutALookup() {
-		RequestMappingHandlerMapping mapping = mapping(0);
+		CountingMapping mapping = new CountingMapping();
+		initialize(mapping, 0);
 		register(mapping, get("/reports/{city}"), "report");
 		register(mapping, get("/reports/today"), "critical");
 		register(mapping, get("/places/{id}"), "critical");
 		SheddableHandlers sheddable = sheddable(mapping);
-		MockHttpServletRequest place = request("GET", "/places/7");
-		assertThat(sheddable.sheddableHandlerFor(place)).isNull();
-		assertThat(place.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE)).as("looked up").isNull();
-		MockHttpServletRequest today = request("GET", "/reports/today");
-		assertThat(sheddable.sheddableHandlerFor(today)).isNull();
-		assertThat(today.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE)).hasToString("/reports/today");
+		assertThat(sheddable.sheddableHandlerFor(request("GET", "/places/7"))).isNull();
+		assertThat(mapping.lookups).as("looked up").isZero();
+		assertThat(sheddable.sheddableHandlerFor(request("GET", "/reports/today"))).isNull();
+		assertThat(mapping.lookups).isOne();
 		SheddableHandlers.Match report = sheddable.sheddableHandlerFor(request("GET", "/reports/lyon"));
 		assertThat(report.handler().getMethod().getName()).isEqualTo("report");
 		assertThat(report.uriTemplate()).isEqualTo("/reports/{city}");
@@ -151,6 +155,40 @@ class SheddableHandlersTests {
 		assertResolvesTo(sheddable, other, "export", "/exports");
 	}
 
+	@Test
+	void lookupLeavesTheRequestAttributesAsItFoundThem() {
+		RequestMappingHandlerMapping mapping = mapping(0);
+		register(mapping, get("/reports/{city}").produces("text/plain"), "report");
+		SheddableHandlers sheddable = sheddable(mapping);
+		MockHttpServletRequest request = request("GET", "/reports/lyon;day=monday");
+		request.setAttribute("existing", "kept");
+		request.setAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE, "/set/before");
+		Set<String> before = Set.copyOf(Collections.list(request.getAttributeNames()));
+		assertResolvesTo(sheddable, request, "report", "/reports/{city}");
+		assertThat(Collections.list(request.getAttributeNames())).containsExactlyInAnyOrderElementsOf(before);
+		assertThat(request.getAttribute("existing")).isEqualTo("kept");
+		assertThat(request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE)).isEqualTo("/set/before");
+		MockHttpServletRequest fresh = request("GET", "/reports/nice");
+		assertResolvesTo(sheddable, fresh, "report", "/reports/{city}");
+		assertThat(Collections.list(fresh.getAttributeNames())).isEmpty();
+	}
+
+	@Test
+	void thresholdsAreKeyedByMethodNotByResolvedHandler() {
+		RequestMappingHandlerMapping mapping = mapping(0);
+		register(mapping, get("/reports/{city}"), "report");
+		SheddableHandlers sheddable = sheddable(mapping);
+		assertThat(sheddable.thresholdEntries()).isOne();
+		Method report = ReflectionUtils.findMethod(Handlers.class, "report");
+		for (int i = 0; i < 5; i++) {
+			assertThat(sheddable.thresholdOf(new HandlerMethod(new Handlers(), report))).isEqualTo(0.85);
+		}
+		assertThat(sheddable.thresholdEntries()).isOne();
+		Method critical = ReflectionUtils.findMethod(Handlers.class, "critical");
+		assertThat(sheddable.thresholdOf(new HandlerMethod(new Handlers(), critical))).isNaN();
+		assertThat(sheddable.thresholdEntries()).isOne();
+	}
+
 	private void assertResolvesTo(SheddableHandlers sheddable, MockHttpServletRequest request, String method,
 			String uriTemplate) {
 		SheddableHandlers.Match match = sheddable.handlerFor(request);
@@ -183,10 +221,13 @@ class SheddableHandlersTests {
 	}
 
 	private static RequestMappingHandlerMapping mapping(int order) {
+		return initialize(new RequestMappingHandlerMapping(), order);
+	}
+
+	private static RequestMappingHandlerMapping initialize(RequestMappingHandlerMapping mapping, int order) {
 		StaticWebApplicationContext context = new StaticWebApplicationContext();
 		context.setServletContext(new MockServletContext());
 		context.refresh();
-		RequestMappingHandlerMapping mapping = new RequestMappingHandlerMapping();
 		mapping.setOrder(order);
 		mapping.setApplicationContext(context);
 		mapping.afterPropertiesSet();
@@ -197,6 +238,18 @@ class SheddableHandlersTests {
 		RequestMappingInfo.BuilderConfiguration configuration = new RequestMappingInfo.BuilderConfiguration();
 		configuration.setPatternParser(PathPatternParser.defaultInstance);
 		return configuration;
+	}
+
+	static class CountingMapping extends RequestMappingHandlerMapping {
+
+		int lookups;
+
+		@Override
+		protected HandlerMethod getHandlerInternal(HttpServletRequest request) throws Exception {
+			this.lookups++;
+			return super.getHandlerInternal(request);
+		}
+
 	}
 
 	static class Handlers {

@@ -45,41 +45,61 @@ public final class ShedResponseAssert extends AbstractAssert<ShedResponseAssert,
 	}
 
 	/**
-	 * Verify the response is a load-shedding rejection: 429, a positive whole-seconds {@code Retry-After}, and a
-	 * problem body whose {@code status} is 429.
+	 * Verify the response is a load-shedding rejection: 429 or 503 (as {@code resilience.shedding.rejection-status}
+	 * says), a positive whole-seconds {@code Retry-After}, and a problem body whose {@code status} is the response's.
 	 * @return this
 	 */
 	public ShedResponseAssert isShed() {
 		isNotNull();
-		if (this.actual.status() != 429) {
-			failWithMessage("Expected a shed response (429) but the status was <%s>; body: %s", this.actual.status(),
-					this.actual.body());
+		if (this.actual.status() != 429 && this.actual.status() != 503) {
+			failWithMessage("Expected a shed response (429 or 503) but the status was <%s>; body: %s",
+					this.actual.status(), this.actual.body());
 		}
 		retryAfterSeconds();
-		String contentType = this.actual.contentType();
-		if (contentType == null || !contentType.startsWith("application/problem+json")) {
+		if (!isProblem()) {
 			failWithMessage("Expected Content-Type application/problem+json on a shed response but was <%s>",
-					contentType);
+					this.actual.contentType());
 		}
 		String body = (this.actual.body() != null) ? this.actual.body().replace(" ", "") : "";
-		for (String member : List.of("\"status\":429", "\"title\":\"TooManyRequests\"")) {
-			if (!body.contains(member)) {
-				failWithMessage("Expected the problem body to contain %s but was <%s>", member, this.actual.body());
-			}
+		String status = "\"status\":" + this.actual.status();
+		if (!body.contains(status)) {
+			failWithMessage("Expected the problem body to contain %s but was <%s>", status, this.actual.body());
 		}
 		return this;
 	}
 
 	/**
-	 * Verify the response was not shed (any status but 429).
+	 * Verify the response was not shed: neither 429 nor a 503 problem document.
 	 * @return this
 	 */
 	public ShedResponseAssert isNotShed() {
 		isNotNull();
-		if (this.actual.status() == 429) {
-			failWithMessage("Expected a response that was not shed but got 429; body: %s", this.actual.body());
+		if (this.actual.status() == 429 || (this.actual.status() == 503 && isProblem())) {
+			failWithMessage("Expected a response that was not shed but got %s; body: %s", this.actual.status(),
+					this.actual.body());
 		}
 		return this;
+	}
+
+	/**
+	 * Verify the {@code Retry-After} header is within a window, in whole seconds, as with
+	 * {@code resilience.shedding.retry-after} and {@code resilience.shedding.retry-after-jitter}.
+	 * @param min the smallest value expected
+	 * @param max the largest value expected
+	 * @return this
+	 */
+	public ShedResponseAssert hasRetryAfterSecondsBetween(long min, long max) {
+		isNotNull();
+		long actualSeconds = retryAfterSeconds();
+		if (actualSeconds < min || actualSeconds > max) {
+			failWithMessage("Expected Retry-After between <%s> and <%s> but was <%s>", min, max, actualSeconds);
+		}
+		return this;
+	}
+
+	private boolean isProblem() {
+		String contentType = this.actual.contentType();
+		return contentType != null && contentType.startsWith("application/problem+json");
 	}
 
 	/**

@@ -2,11 +2,14 @@ package dev.resilience.shedding.autoconfigure;
 
 import java.util.List;
 
+import dev.resilience.shedding.ConcurrencyLimitRejectionResolver;
 import dev.resilience.shedding.JettyWorkerPoolProbe;
 import dev.resilience.shedding.LoadShedder;
 import dev.resilience.shedding.LoadSheddingFilter;
 import dev.resilience.shedding.PressureGauge;
 import dev.resilience.shedding.RejectionListener;
+import dev.resilience.shedding.ShedProblemDetailCustomizer;
+import dev.resilience.shedding.ShedResponse;
 import dev.resilience.shedding.SheddableHandlers;
 import dev.resilience.shedding.SheddingMetrics;
 import dev.resilience.shedding.SheddingSection;
@@ -21,6 +24,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingFilterBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -28,7 +32,6 @@ import org.springframework.boot.thread.Threading;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping;
@@ -51,17 +54,18 @@ public final class SheddingAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingFilterBean(LoadSheddingFilter.class)
 	FilterRegistrationBean<LoadSheddingFilter> loadSheddingFilter(PressureGauge gauge, LoadShedder shedder) {
 		FilterRegistrationBean<LoadSheddingFilter> registration = new FilterRegistrationBean<>(
 				new LoadSheddingFilter(gauge, shedder));
 		registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR);
-		// first: every request is counted, and a shed request costs no other filter's work
-		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+		registration.setOrder(LoadSheddingFilter.ORDER);
 		registration.setAsyncSupported(true);
 		return registration;
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
 	WorkerPoolCapacityListener workerPoolCapacityListener(PressureGauge gauge, SheddingProperties properties,
 			ObjectProvider<WorkerPoolProbe> probes, Environment environment) {
 		return new WorkerPoolCapacityListener(gauge, probes.orderedStream().toList(),
@@ -83,20 +87,40 @@ public final class SheddingAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	ShedResponse shedResponse(SheddingProperties properties, ObjectProvider<ShedProblemDetailCustomizer> customizers) {
+		return new ShedResponse(properties.getRejectionStatus(), properties.getRetryAfter(),
+				properties.getRetryAfterJitter(), customizers.orderedStream().toList());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	LoadShedder loadShedder(PressureGauge gauge, SheddableHandlers handlers, List<RejectionListener> listeners,
-			SheddingProperties properties) {
+			ShedResponse shedResponse, SheddingProperties properties) {
 		RejectionListener listener = switch (listeners.size()) {
 			case 0 -> (uriTemplate, dryRun) -> {
 			};
 			case 1 -> listeners.get(0);
 			default -> (uriTemplate, dryRun) -> listeners.forEach((each) -> each.onRejected(uriTemplate, dryRun));
 		};
-		return new LoadShedder(gauge, handlers, listener, properties.getRetryAfter(), properties.isDryRun());
+		return new LoadShedder(gauge, handlers, listener, shedResponse, properties.isDryRun());
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
 	SheddingSection sheddingSection(PressureGauge gauge, LoadShedder shedder, SheddingProperties properties) {
 		return new SheddingSection(gauge, shedder, properties.getThreshold(), properties.isDryRun());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.resilience.InvocationRejectedException")
+	static class ConcurrencyLimitConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ConcurrencyLimitRejectionResolver concurrencyLimitRejectionResolver(LoadShedder shedder) {
+			return new ConcurrencyLimitRejectionResolver(shedder);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -104,6 +128,7 @@ public final class SheddingAutoConfiguration {
 	static class TomcatProbeConfiguration {
 
 		@Bean
+		@ConditionalOnMissingBean
 		TomcatWorkerPoolProbe tomcatWorkerPoolProbe() {
 			return new TomcatWorkerPoolProbe();
 		}
@@ -115,6 +140,7 @@ public final class SheddingAutoConfiguration {
 	static class JettyProbeConfiguration {
 
 		@Bean
+		@ConditionalOnMissingBean
 		JettyWorkerPoolProbe jettyWorkerPoolProbe() {
 			return new JettyWorkerPoolProbe();
 		}

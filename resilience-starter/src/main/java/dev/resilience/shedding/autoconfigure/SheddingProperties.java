@@ -14,21 +14,36 @@ import org.springframework.validation.Validator;
 @ConfigurationProperties("resilience.shedding")
 public class SheddingProperties implements Validator {
 
+	private static final Duration MAX_RETRY_AFTER_JITTER = Duration.ofHours(1);
+
 	/**
-	 * Whether @Sheddable endpoints are rejected with 429 under worker-pool pressure.
+	 * Whether @Sheddable endpoints are rejected under worker-pool pressure.
 	 */
 	private boolean enabled = true;
 
 	/**
-	 * Pressure (requests on worker threads / worker capacity) at or above which @Sheddable endpoints answer 429,
+	 * Pressure (requests on worker threads / worker capacity) at or above which @Sheddable endpoints are rejected,
 	 * greater than 0 and at most 1. @Sheddable(threshold = ...) overrides it per endpoint.
 	 */
 	private double threshold = 0.85;
 
 	/**
-	 * How long rejected clients are asked to wait, sent as Retry-After in whole seconds (rounded up).
+	 * Status of a rejected request: 429 (Too Many Requests) or 503 (Service Unavailable), which load balancers and
+	 * meshes read as "try another instance".
+	 */
+	private int rejectionStatus = 429;
+
+	/**
+	 * Shortest wait rejected clients are asked for, sent as Retry-After in whole seconds (rounded up).
 	 */
 	private Duration retryAfter = Duration.ofSeconds(1);
+
+	/**
+	 * Width of the window above retry-after over which each rejection's Retry-After is drawn at random, in whole
+	 * seconds (rounded up), so that rejected clients do not all come back in the same second. At most 1h; 0 sends
+	 * retry-after on every rejection.
+	 */
+	private Duration retryAfterJitter = Duration.ofSeconds(2);
 
 	/**
 	 * Capacity that pressure is measured against when the server has no bounded worker pool, as with virtual
@@ -56,6 +71,22 @@ public class SheddingProperties implements Validator {
 
 	public void setThreshold(double threshold) {
 		this.threshold = threshold;
+	}
+
+	public int getRejectionStatus() {
+		return this.rejectionStatus;
+	}
+
+	public void setRejectionStatus(int rejectionStatus) {
+		this.rejectionStatus = rejectionStatus;
+	}
+
+	public Duration getRetryAfterJitter() {
+		return this.retryAfterJitter;
+	}
+
+	public void setRetryAfterJitter(Duration retryAfterJitter) {
+		this.retryAfterJitter = retryAfterJitter;
 	}
 
 	public Duration getRetryAfter() {
@@ -92,6 +123,15 @@ public class SheddingProperties implements Validator {
 		SheddingProperties properties = (SheddingProperties) target;
 		PropertyChecks.fraction(errors, "threshold", properties.getThreshold());
 		PropertyChecks.positive(errors, "retryAfter", properties.getRetryAfter());
+		PropertyChecks.notNegative(errors, "retryAfterJitter", properties.getRetryAfterJitter());
+		if (properties.getRetryAfterJitter() != null
+				&& properties.getRetryAfterJitter().compareTo(MAX_RETRY_AFTER_JITTER) > 0) {
+			errors.rejectValue("retryAfterJitter", "range", "must be at most 1h");
+		}
+		int status = properties.getRejectionStatus();
+		if (status != 429 && status != 503) {
+			errors.rejectValue("rejectionStatus", "range", "must be 429 or 503");
+		}
 		PropertyChecks.atLeast(errors, "maxConcurrentRequests", properties.getMaxConcurrentRequests(), 1);
 	}
 
