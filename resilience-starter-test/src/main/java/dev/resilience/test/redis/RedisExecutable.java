@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A {@code redis-server} binary to run: the one on the {@code PATH} when there is one, else the binary that
  * {@code com.github.codemonstur:embedded-redis} ships for this operating system and architecture (Redis 6.2 for Linux
@@ -58,7 +60,11 @@ public final class RedisExecutable {
 	 * @throws IllegalStateException if there is none on the {@code PATH} and none embedded for this platform
 	 */
 	public static RedisExecutable find() {
-		return onPath().orElseGet(RedisExecutable::embedded);
+		return find(System.getenv("PATH"));
+	}
+
+	static RedisExecutable find(@Nullable String searchPath) {
+		return onPath(searchPath).orElseGet(RedisExecutable::embedded);
 	}
 
 	/**
@@ -66,7 +72,10 @@ public final class RedisExecutable {
 	 * @return the executable, or empty if the {@code PATH} has none
 	 */
 	public static Optional<RedisExecutable> onPath() {
-		String searchPath = System.getenv("PATH");
+		return onPath(System.getenv("PATH"));
+	}
+
+	static Optional<RedisExecutable> onPath(@Nullable String searchPath) {
 		if (searchPath == null) {
 			return Optional.empty();
 		}

@@ -1,5 +1,6 @@
 package dev.resilience.test.redis;
 
+import java.io.File;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -14,6 +15,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -50,6 +52,22 @@ class RedisServerTests {
 			assertThat(commands.get("city")).isEqualTo("Lyon");
 			assertThat(commands.info("server")).contains("redis_version:" + redis.version());
 		}
+	}
+
+	@Test
+	void redisServerOnThePathIsPreferredToTheEmbeddedOne(@TempDir Path directory) throws Exception {
+		Path onPath = Files.createDirectory(directory.resolve("bin")).resolve("redis-server");
+		Files.copy(RedisExecutable.embedded().path(), onPath);
+		assertThat(onPath.toFile().setExecutable(true)).isTrue();
+		String searchPath = directory.resolve("missing") + File.pathSeparator + onPath.getParent();
+		RedisExecutable found = RedisExecutable.find(searchPath);
+		assertThat(found.source()).isEqualTo(RedisExecutable.Source.PATH);
+		assertThat(found.path()).isEqualTo(onPath.toAbsolutePath());
+		try (RedisServer redis = RedisServer.start(found)) {
+			assertThat(redis.ping()).isTrue();
+		}
+		assertThat(RedisExecutable.find(directory.resolve("missing").toString()).source())
+			.isEqualTo(RedisExecutable.Source.EMBEDDED);
 	}
 
 	@Test
