@@ -10,13 +10,18 @@ import org.apache.commons.logging.LogFactory;
 import org.apache.hc.client5.http.cache.HttpCacheCASOperation;
 import org.apache.hc.client5.http.cache.HttpCacheEntry;
 import org.apache.hc.client5.http.cache.HttpCacheStorage;
+import org.apache.hc.client5.http.cache.ResourceIOException;
 import org.apache.hc.core5.http.HttpHeaders;
 
 /**
  * Sits between HttpClient's cache and the configured store, and enforces what the library does not:
  * <ul>
- * <li>a response that carries {@code Set-Cookie} is never stored (RFC 9111 §7.3: a shared cache must not hand one
- * user's cookie to another), also when a {@code 304} adds one to a stored entry;</li>
+ * <li>a response that carries {@code Set-Cookie} is never stored, also when a {@code 304} adds one to a stored entry:
+ * the merged entry is refused inside the store's compare-and-set, so no reader ever sees it, and the entry it would
+ * have replaced is removed. RFC 9111 does not require this: §7.3 notes that {@code Set-Cookie} does not inhibit
+ * caching and leaves it to the origin to send {@code Cache-Control} ({@code private}, {@code no-store}); a cache
+ * shared by every user of an application refuses such responses, because one origin that forgets to hands one user's
+ * session cookie to the next;</li>
  * <li>no store failure reaches the caller: any exception (disk full, serialisation error, an Ehcache runtime
  * exception that HttpClient would let through) is logged, the entry is treated as absent, and the current request is
  * flagged so that it counts as {@link CacheOutcome#FAILURE} while it goes to the origin.</li>
@@ -90,15 +95,17 @@ final class GuardedHttpCacheStorage implements HttpCacheStorage {
 	@Override
 	public void updateEntry(String key, HttpCacheCASOperation casOperation) {
 		try {
-			boolean[] carriesCookie = new boolean[1];
 			this.delegate.updateEntry(key, (existing) -> {
 				HttpCacheEntry updated = casOperation.execute(existing);
-				carriesCookie[0] = updated != null && updated.containsHeader(HttpHeaders.SET_COOKIE);
+				if (updated != null && updated.containsHeader(HttpHeaders.SET_COOKIE)) {
+					// thrown inside the compare-and-set: the store keeps what it had, never the merged entry
+					throw new RefusedEntryException(key);
+				}
 				return updated;
 			});
-			if (carriesCookie[0]) {
-				this.delegate.removeEntry(key);
-			}
+		}
+		catch (RefusedEntryException ex) {
+			removeEntry(key);
 		}
 		catch (Exception ex) {
 			failure("update", key, ex);
@@ -114,6 +121,17 @@ final class GuardedHttpCacheStorage implements HttpCacheStorage {
 			failure("read", String.join(", ", keys), ex);
 			return Map.of();
 		}
+	}
+
+	/**
+	 * Aborts a store's compare-and-set; a {@link ResourceIOException} because that is what the operation may throw.
+	 */
+	private static final class RefusedEntryException extends ResourceIOException {
+
+		RefusedEntryException(String key) {
+			super("Refused to store an entry with Set-Cookie: " + key);
+		}
+
 	}
 
 	private void failure(String operation, String key, Exception ex) {
