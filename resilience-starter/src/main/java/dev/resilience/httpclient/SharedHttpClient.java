@@ -23,9 +23,9 @@ import org.apache.hc.core5.util.TimeValue;
  * through {@link #client()}; per-builder settings travel with each request (see
  * {@link SharedClientHttpRequestFactoryBuilder}).
  *
- * <p>Exec chain, top to bottom: retry-budget deposit, redirects, retries ({@link BudgetedRetryStrategy}),
- * {@link CacheOutcomeRecorder}, {@link ConditionalRequestNormalizer}, HttpClient's cache (storage wrapped by
- * {@link GuardedHttpCacheStorage}), {@link FreshnessHeaderNormalizer}, {@link OriginErrorRecorder}, protocol, connect,
+ * <p>Exec chain, top to bottom: redirects, retries ({@link BudgetedRetryStrategy}), {@link CacheOutcomeRecorder},
+ * {@link ConditionalRequestNormalizer}, HttpClient's cache (storage wrapped by {@link GuardedHttpCacheStorage}),
+ * {@link FreshnessHeaderNormalizer}, {@link OriginErrorRecorder}, {@link RetryBudgetDeposit}, protocol, connect,
  * transport.
  */
 public final class SharedHttpClient implements AutoCloseable {
@@ -162,14 +162,14 @@ public final class SharedHttpClient implements AutoCloseable {
 
 		@Override
 		protected void customizeExecChain(NamedElementChain<ExecChainHandler> chain) {
-			chain.addFirst((request, scope, next) -> {
-				this.retryBudget.deposit();
-				return next.proceed(request, scope);
-			}, "resilience-retry-budget");
+			if (this.counts != null) {
+				super.customizeExecChain(chain);
+			}
+			chain.addBefore(ChainElement.PROTOCOL.name(), new RetryBudgetDeposit(this.retryBudget),
+					RetryBudgetDeposit.NAME);
 			if (this.counts == null) {
 				return;
 			}
-			super.customizeExecChain(chain);
 			String caching = ChainElement.CACHING.name();
 			chain.addBefore(caching, new CacheOutcomeRecorder(this.counts, this.statusHeader),
 					CacheOutcomeRecorder.NAME);
