@@ -107,7 +107,12 @@ public class SharedHttpClientProperties implements Validator {
 					"must not exceed resilience.http-client.cache.max-size (" + cache.maxSize + ")");
 		}
 		Ehcache ehcache = cache.ehcache;
-		PropertyChecks.atLeast(errors, "cache.ehcache.heapEntries", ehcache.heapEntries, 1);
+		positive(errors, "cache.ehcache.heapSize", ehcache.heapSize);
+		if (cache.store == Store.EHCACHE && ehcache.heapSize != null && cache.maxObjectSize != null
+				&& ehcache.heapSize.compareTo(cache.maxObjectSize) < 0) {
+			errors.rejectValue("cache.ehcache.heapSize", "range",
+					"must be at least resilience.http-client.cache.max-object-size (" + cache.maxObjectSize + ")");
+		}
 		notNegative(errors, "cache.ehcache.offHeapSize", ehcache.offHeapSize);
 		notNegative(errors, "cache.ehcache.diskSize", ehcache.diskSize);
 		Retry retry = properties.retry;
@@ -239,7 +244,8 @@ public class SharedHttpClientProperties implements Validator {
 		private boolean shared = true;
 
 		/**
-		 * Most entries kept by the memory store.
+		 * Most entries kept by the memory store: each entry counts at least max-size / max-entries bytes towards
+		 * max-size.
 		 */
 		private int maxEntries = 1000;
 
@@ -357,9 +363,10 @@ public class SharedHttpClientProperties implements Validator {
 	public static class Ehcache {
 
 		/**
-		 * Entries kept on the heap.
+		 * Bytes of bodies kept on the heap tier, which Ehcache always has: it holds heap-size / max-object-size
+		 * entries, so that entries of the largest cacheable size fit.
 		 */
-		private long heapEntries = 1000;
+		private DataSize heapSize = DataSize.ofMegabytes(64);
 
 		/**
 		 * Bytes kept off-heap; 0 for no off-heap tier.
@@ -372,16 +379,18 @@ public class SharedHttpClientProperties implements Validator {
 		private DataSize diskSize = DataSize.ofBytes(0);
 
 		/**
-		 * Directory of the disk tier. Defaults to resilience-http-cache in the JVM's temporary directory.
+		 * Directory of the disk tier, which then persists across restarts; give each application (and each JVM)
+		 * its own. Without one, the disk tier lives in a fresh temporary directory of its own, deleted when the
+		 * application stops. Not used without a disk tier.
 		 */
 		private File diskPath;
 
-		public long getHeapEntries() {
-			return this.heapEntries;
+		public DataSize getHeapSize() {
+			return this.heapSize;
 		}
 
-		public void setHeapEntries(long heapEntries) {
-			this.heapEntries = heapEntries;
+		public void setHeapSize(DataSize heapSize) {
+			this.heapSize = heapSize;
 		}
 
 		public DataSize getOffHeapSize() {
@@ -468,7 +477,7 @@ public class SharedHttpClientProperties implements Validator {
 		/** Caffeine (W-TinyLFU), bounded by bytes, entries kept serialised. */
 		CAFFEINE,
 
-		/** Ehcache 3 heap / off-heap / disk tiers, entries kept serialised. */
+		/** Ehcache 3 heap / off-heap / disk tiers, bounded by bytes, entries kept serialised. */
 		EHCACHE
 
 	}
