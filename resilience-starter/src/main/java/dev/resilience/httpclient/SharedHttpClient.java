@@ -24,9 +24,9 @@ import org.apache.hc.core5.util.TimeValue;
  * {@link SharedClientHttpRequestFactoryBuilder}).
  *
  * <p>Exec chain, top to bottom: redirects, retries ({@link BudgetedRetryStrategy}), {@link CacheOutcomeRecorder},
- * {@link ConditionalRequestNormalizer}, HttpClient's cache (storage wrapped by {@link GuardedHttpCacheStorage}),
- * {@link FreshnessHeaderNormalizer}, {@link OriginErrorRecorder}, {@link RetryBudgetDeposit}, protocol, connect,
- * transport.
+ * {@link ConditionalRequestNormalizer}, {@link RequestCollapser#above()}, HttpClient's cache (storage wrapped by
+ * {@link GuardedHttpCacheStorage}), {@link FreshnessHeaderNormalizer}, {@link OriginErrorRecorder},
+ * {@link RequestCollapser#below()}, {@link RetryBudgetDeposit}, protocol, connect, transport.
  */
 public final class SharedHttpClient implements AutoCloseable {
 
@@ -51,13 +51,16 @@ public final class SharedHttpClient implements AutoCloseable {
 	 * @param cacheConfig HttpClient's cache configuration
 	 * @param counts where cache outcomes are counted
 	 * @param statusHeader whether to add the debug {@code Cache-Status} response header
+	 * @param collapseRequests whether concurrent requests that go to the origin for the same cache key share one
+	 * origin exchange (see {@link RequestCollapser})
 	 * @param maxRetries most retries of one request
 	 * @param retryBudget retry budget shared by all requests
 	 * @param defaultRequestConfig request configuration used when a request brings none
 	 * @param evictIdleAfter how long a connection may stay idle in the pool before it is closed
 	 */
 	public SharedHttpClient(PoolingHttpClientConnectionManager pool, HttpCacheStore store, CacheConfig cacheConfig,
-			CacheOutcomeCounts counts, boolean statusHeader, int maxRetries, RetryBudget retryBudget,
+			CacheOutcomeCounts counts, boolean statusHeader, boolean collapseRequests, int maxRetries,
+			RetryBudget retryBudget,
 			RequestConfig defaultRequestConfig, TimeValue evictIdleAfter) {
 		this.pool = pool;
 		this.store = store;
@@ -65,9 +68,10 @@ public final class SharedHttpClient implements AutoCloseable {
 		this.retryBudget = retryBudget;
 		this.defaultRequestConfig = defaultRequestConfig;
 		HttpClientBuilder builder = (store != null)
-				? new Builder(retryBudget, counts, statusHeader).setHttpCacheStorage(new GuardedHttpCacheStorage(store))
+				? new Builder(retryBudget, counts, statusHeader, collapseRequests)
+					.setHttpCacheStorage(new GuardedHttpCacheStorage(store))
 					.setCacheConfig(cacheConfig)
-				: new Builder(retryBudget, null, false);
+				: new Builder(retryBudget, null, false, false);
 		this.client = builder.setConnectionManager(pool)
 			.setConnectionManagerShared(false)
 			.setDefaultRequestConfig(defaultRequestConfig)
@@ -154,10 +158,13 @@ public final class SharedHttpClient implements AutoCloseable {
 
 		private final boolean statusHeader;
 
-		Builder(RetryBudget retryBudget, CacheOutcomeCounts counts, boolean statusHeader) {
+		private final boolean collapseRequests;
+
+		Builder(RetryBudget retryBudget, CacheOutcomeCounts counts, boolean statusHeader, boolean collapseRequests) {
 			this.retryBudget = retryBudget;
 			this.counts = counts;
 			this.statusHeader = statusHeader;
+			this.collapseRequests = collapseRequests;
 		}
 
 		@Override
@@ -176,6 +183,11 @@ public final class SharedHttpClient implements AutoCloseable {
 			chain.addBefore(caching, new ConditionalRequestNormalizer(), ConditionalRequestNormalizer.NAME);
 			chain.addAfter(caching, new OriginErrorRecorder(), OriginErrorRecorder.NAME);
 			chain.addAfter(caching, new FreshnessHeaderNormalizer(), FreshnessHeaderNormalizer.NAME);
+			if (this.collapseRequests) {
+				RequestCollapser collapser = new RequestCollapser(this.counts);
+				chain.addBefore(caching, collapser.above(), RequestCollapser.ABOVE);
+				chain.addBefore(RetryBudgetDeposit.NAME, collapser.below(), RequestCollapser.BELOW);
+			}
 		}
 
 	}

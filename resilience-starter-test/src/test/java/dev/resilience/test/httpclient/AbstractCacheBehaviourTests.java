@@ -4,7 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,6 +39,7 @@ import org.springframework.web.client.RestClient;
 import static dev.resilience.test.httpclient.CacheOutcomeAssert.assertThatCacheOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * Behaviour of the shared caching client through Boot-built {@link RestClient}s against a real local origin. Runs once
@@ -96,6 +103,63 @@ abstract class AbstractCacheBehaviourTests {
 		assertThat(this.section.describe()).extractingByKey("cache")
 			.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
 			.containsEntry("store", expectedStore());
+	}
+
+	@Test
+	void twentyConcurrentCallersOnAColdUrlWithASlowOriginMakeOneOriginRequest() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		origin.respond("/collapse", (request) -> {
+			await(release);
+			return OriginResponse.ok("collapsed body").cacheControl("max-age=60");
+		});
+		long collapsedBefore = this.sharedHttpClient.outcomes().collapsed();
+		ExecutorService callers = Executors.newFixedThreadPool(20);
+		try {
+			assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+				List<Future<ResponseEntity<String>>> responses = new ArrayList<>();
+				for (int i = 0; i < 20; i++) {
+					responses.add(callers.submit(() -> get(this.builder.build(), "/collapse")));
+				}
+				// release the origin only when the other 19 callers wait for the first one
+				while (origin.requestCount("/collapse") < 1 || waitingForALeader() < 19) {
+					Thread.sleep(10);
+				}
+				release.countDown();
+				for (Future<ResponseEntity<String>> response : responses) {
+					assertThat(response.get().getBody()).isEqualTo("collapsed body");
+				}
+				assertThat(origin.requestCount("/collapse")).isEqualTo(1);
+				assertThat(this.sharedHttpClient.outcomes().collapsed() - collapsedBefore).isEqualTo(19);
+				assertThat(this.meterRegistry.get("resilience.http.cache.collapsed").functionCounter().count())
+					.isGreaterThanOrEqualTo(19);
+				assertThat(this.section.describe()).extractingByKey("cache")
+					.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+					.containsKey("collapsed");
+			});
+		}
+		finally {
+			release.countDown();
+			callers.shutdownNow();
+		}
+	}
+
+	private static long waitingForALeader() {
+		return Thread.getAllStackTraces()
+			.values()
+			.stream()
+			.filter((stack) -> Arrays.stream(stack)
+				.anyMatch((frame) -> frame.getClassName().equals("dev.resilience.httpclient.RequestCollapser")
+						&& frame.getMethodName().equals("await")))
+			.count();
+	}
+
+	private static void await(CountDownLatch latch) {
+		try {
+			latch.await(60, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	@Test

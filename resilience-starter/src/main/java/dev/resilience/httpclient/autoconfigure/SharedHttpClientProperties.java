@@ -277,6 +277,12 @@ public class SharedHttpClientProperties implements Validator {
 		 */
 		private boolean statusHeader = false;
 
+		/**
+		 * Whether concurrent GET requests that must go to the origin for the same URL (a miss or a revalidation) wait
+		 * for one origin exchange and are then served what it stored. A waiter gives up at its own read timeout.
+		 */
+		private boolean collapseRequests = true;
+
 		private final Ehcache ehcache = new Ehcache();
 
 		public boolean isEnabled() {
@@ -349,6 +355,14 @@ public class SharedHttpClientProperties implements Validator {
 
 		public void setStatusHeader(boolean statusHeader) {
 			this.statusHeader = statusHeader;
+		}
+
+		public boolean isCollapseRequests() {
+			return this.collapseRequests;
+		}
+
+		public void setCollapseRequests(boolean collapseRequests) {
+			this.collapseRequests = collapseRequests;
 		}
 
 		public Ehcache getEhcache() {
