@@ -1,6 +1,7 @@
 package dev.resilience.httpclient;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -53,25 +54,34 @@ public final class SharedHttpClient implements AutoCloseable {
 	 * @param statusHeader whether to add the debug {@code Cache-Status} response header
 	 * @param collapseRequests whether concurrent requests that go to the origin for the same cache key share one
 	 * origin exchange (see {@link RequestCollapser})
+	 * @param staleIfUnreachable how long past its freshness a stored response may be served when the origin cannot
+	 * be reached ({@link Duration#ZERO} for never, see {@link StaleIfUnreachable})
 	 * @param maxRetries most retries of one request
 	 * @param retryBudget retry budget shared by all requests
 	 * @param defaultRequestConfig request configuration used when a request brings none
 	 * @param evictIdleAfter how long a connection may stay idle in the pool before it is closed
 	 */
 	public SharedHttpClient(PoolingHttpClientConnectionManager pool, HttpCacheStore store, CacheConfig cacheConfig,
-			CacheOutcomeCounts counts, boolean statusHeader, boolean collapseRequests, int maxRetries,
-			RetryBudget retryBudget,
+			CacheOutcomeCounts counts, boolean statusHeader, boolean collapseRequests, Duration staleIfUnreachable,
+			int maxRetries, RetryBudget retryBudget,
 			RequestConfig defaultRequestConfig, TimeValue evictIdleAfter) {
 		this.pool = pool;
 		this.store = store;
 		this.counts = counts;
 		this.retryBudget = retryBudget;
 		this.defaultRequestConfig = defaultRequestConfig;
-		HttpClientBuilder builder = (store != null)
-				? new Builder(retryBudget, counts, statusHeader, collapseRequests)
-					.setHttpCacheStorage(new GuardedHttpCacheStorage(store))
-					.setCacheConfig(cacheConfig)
-				: new Builder(retryBudget, null, false, false);
+		HttpClientBuilder builder;
+		if (store != null) {
+			GuardedHttpCacheStorage storage = new GuardedHttpCacheStorage(store);
+			StaleIfUnreachable stale = staleIfUnreachable.isZero() ? null
+					: new StaleIfUnreachable(storage, staleIfUnreachable, cacheConfig.isSharedCache());
+			builder = new Builder(retryBudget, counts, statusHeader, collapseRequests, stale)
+				.setHttpCacheStorage(storage)
+				.setCacheConfig(cacheConfig);
+		}
+		else {
+			builder = new Builder(retryBudget, null, false, false, null);
+		}
 		this.client = builder.setConnectionManager(pool)
 			.setConnectionManagerShared(false)
 			.setDefaultRequestConfig(defaultRequestConfig)
@@ -160,11 +170,15 @@ public final class SharedHttpClient implements AutoCloseable {
 
 		private final boolean collapseRequests;
 
-		Builder(RetryBudget retryBudget, CacheOutcomeCounts counts, boolean statusHeader, boolean collapseRequests) {
+		private final StaleIfUnreachable staleIfUnreachable;
+
+		Builder(RetryBudget retryBudget, CacheOutcomeCounts counts, boolean statusHeader, boolean collapseRequests,
+				StaleIfUnreachable staleIfUnreachable) {
 			this.retryBudget = retryBudget;
 			this.counts = counts;
 			this.statusHeader = statusHeader;
 			this.collapseRequests = collapseRequests;
+			this.staleIfUnreachable = staleIfUnreachable;
 		}
 
 		@Override
@@ -178,7 +192,7 @@ public final class SharedHttpClient implements AutoCloseable {
 				return;
 			}
 			String caching = ChainElement.CACHING.name();
-			chain.addBefore(caching, new CacheOutcomeRecorder(this.counts, this.statusHeader),
+			chain.addBefore(caching, new CacheOutcomeRecorder(this.counts, this.statusHeader, this.staleIfUnreachable),
 					CacheOutcomeRecorder.NAME);
 			chain.addBefore(caching, new ConditionalRequestNormalizer(), ConditionalRequestNormalizer.NAME);
 			chain.addAfter(caching, new OriginErrorRecorder(), OriginErrorRecorder.NAME);

@@ -71,7 +71,8 @@ class SharedClientHttpRequestFactoryBuilderTests {
 		this.origin.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
 		this.origin.start();
 		this.shared = new SharedHttpClient(PoolingHttpClientConnectionManagerBuilder.create().build(),
-				new MemoryHttpCacheStore(100, 1024 * 1024), CacheConfig.DEFAULT, new CacheOutcomeCounts(), false, true, 1,
+				new MemoryHttpCacheStore(100, 1024 * 1024), CacheConfig.DEFAULT, new CacheOutcomeCounts(), false, true,
+				Duration.ZERO, 1,
 				new RetryBudget(0.1, 10), RequestConfig.DEFAULT, TimeValue.ofSeconds(30));
 		this.builder = new SharedClientHttpRequestFactoryBuilder(this.shared, false, 1);
 	}

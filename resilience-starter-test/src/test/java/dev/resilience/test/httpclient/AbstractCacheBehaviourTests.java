@@ -33,6 +33,7 @@ import org.springframework.boot.restclient.RestTemplateBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.client.HttpServerErrorException;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 
@@ -402,7 +403,8 @@ abstract class AbstractCacheBehaviourTests {
 	@Test
 	void originDownGivesTheCallersNormalErrorUnlessTheResponseAllowsStaleIfError() throws IOException {
 		RecordingOrigin own = RecordingOrigin.start();
-		own.respond("/plain", staleWithETag("\"p1\"", "", "plain"));
+		// stale for longer than resilience.http-client.cache.stale-if-unreachable (1m by default)
+		own.respond("/plain", staleWithETag("\"p1\"", "", "plain", Duration.ofMinutes(10)));
 		own.respond("/tolerant", staleWithETag("\"t1\"", ", stale-if-error=600", "tolerant"));
 		RestClient client = this.builder.build();
 		assertThat(client.get().uri(own.uri("/plain")).retrieve().body(String.class)).isEqualTo("plain");
@@ -415,11 +417,68 @@ abstract class AbstractCacheBehaviourTests {
 		assertThatCacheOutcome(stale).isStale();
 	}
 
+	@Test
+	void originGoneServesTheStaleResponseWithinTheBoundAndAnErrorBeyondIt() throws IOException {
+		RecordingOrigin gone = RecordingOrigin.start();
+		gone.respond("/within", staleWithETag("\"w1\"", "", "within the bound", Duration.ofSeconds(10)));
+		gone.respond("/beyond", staleWithETag("\"b1\"", "", "beyond the bound", Duration.ofMinutes(10)));
+		gone.respond("/must-revalidate",
+				staleWithETag("\"m1\"", ", must-revalidate", "must revalidate", Duration.ofSeconds(10)));
+		RestClient client = this.builder.build();
+		for (String path : new String[] { "/within", "/beyond", "/must-revalidate" }) {
+			assertThatCacheOutcome(client.get().uri(gone.uri(path)).retrieve().toEntity(String.class)).isMiss();
+		}
+		double staleBefore = outcomeCount(CacheOutcome.STALE);
+		gone.close();
+		ResponseEntity<String> stale = client.get().uri(gone.uri("/within")).retrieve().toEntity(String.class);
+		assertThat(stale.getStatusCode().value()).isEqualTo(200);
+		assertThat(stale.getBody()).isEqualTo("within the bound");
+		assertThat(stale.getHeaders().getETag()).isEqualTo("\"w1\"");
+		assertThat(Long.parseLong(stale.getHeaders().getFirst("Age"))).isGreaterThanOrEqualTo(70);
+		assertThatCacheOutcome(stale).isStale();
+		assertThat(stale.getHeaders().getFirst("Cache-Status")).isEqualTo(CacheOutcome.STALE.cacheStatus());
+		assertThat(outcomeCount(CacheOutcome.STALE)).isEqualTo(staleBefore + 1);
+		assertThatExceptionOfType(ResourceAccessException.class)
+			.isThrownBy(() -> client.get().uri(gone.uri("/beyond")).retrieve().toEntity(String.class));
+		assertThatExceptionOfType(ResourceAccessException.class)
+			.isThrownBy(() -> client.get().uri(gone.uri("/must-revalidate")).retrieve().toEntity(String.class));
+	}
+
+	@Test
+	void aServerErrorOfAReachableOriginIsNotReplacedByTheStaleResponse() {
+		AtomicBoolean failing = new AtomicBoolean();
+		Function<RecordedRequest, OriginResponse> stale = staleWithETag("\"e1\"", "", "before the error",
+				Duration.ofSeconds(10));
+		origin.respond("/server-error",
+				(request) -> failing.get() ? OriginResponse.status(503).body("down") : stale.apply(request));
+		RestClient client = this.builder.build();
+		assertThat(get(client, "/server-error").getBody()).isEqualTo("before the error");
+		failing.set(true);
+		assertThatExceptionOfType(HttpServerErrorException.ServiceUnavailable.class)
+			.isThrownBy(() -> get(client, "/server-error"));
+	}
+
+	private double outcomeCount(CacheOutcome outcome) {
+		return this.meterRegistry.get("resilience.http.cache.requests")
+			.tag("outcome", outcome.tag())
+			.functionCounter()
+			.count();
+	}
+
 	/**
 	 * Answers with a response that is already stale when it arrives (dated two minutes ago, max-age one minute) and
 	 * with {@code 304} when {@code If-None-Match} names the entity tag.
 	 */
 	static Function<RecordedRequest, OriginResponse> staleWithETag(String etag, String extraDirectives, String body) {
+		return staleWithETag(etag, extraDirectives, body, Duration.ofMinutes(1));
+	}
+
+	/**
+	 * Answers with a response that is already stale by {@code staleBy} when it arrives (max-age one minute, dated that
+	 * much earlier) and with {@code 304} when {@code If-None-Match} names the entity tag.
+	 */
+	static Function<RecordedRequest, OriginResponse> staleWithETag(String etag, String extraDirectives, String body,
+			Duration staleBy) {
 		return (request) -> {
 			if (etag.equals(request.header("If-None-Match"))) {
 				return OriginResponse.notModified().etag(etag).cacheControl("max-age=60" + extraDirectives);
@@ -427,7 +486,7 @@ abstract class AbstractCacheBehaviourTests {
 			return OriginResponse.ok(body)
 				.etag(etag)
 				.cacheControl("max-age=60" + extraDirectives)
-				.header("Date", OriginResponse.httpDate(Instant.now().minus(Duration.ofMinutes(2))));
+				.header("Date", OriginResponse.httpDate(Instant.now().minus(Duration.ofMinutes(1)).minus(staleBy)));
 		};
 	}
 

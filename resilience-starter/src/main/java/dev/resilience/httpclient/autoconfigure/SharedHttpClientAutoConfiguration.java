@@ -130,7 +130,8 @@ public final class SharedHttpClientAutoConfiguration {
 						cache.getStore(), "ehcache needs org.ehcache:ehcache on the class path");
 			}
 			return new SharedHttpClient(connectionManager, cacheStore, cacheConfig(cache), new CacheOutcomeCounts(),
-					cache.isStatusHeader(), cache.isCollapseRequests(), retry.getMaxRetries(),
+					cache.isStatusHeader(), cache.isCollapseRequests(), cache.getStaleIfUnreachable(),
+					retry.getMaxRetries(),
 					new RetryBudget(retry.getBudget(), retry.getBurst()), requestConfig,
 					millis(pool.getEvictIdleAfter()));
 		}

@@ -100,6 +100,7 @@ public class SharedHttpClientProperties implements Validator {
 			errors.rejectValue("cache.store", "required", "must be one of memory, caffeine, ehcache");
 		}
 		PropertyChecks.atLeast(errors, "cache.maxEntries", cache.maxEntries, 1);
+		PropertyChecks.notNegative(errors, "cache.staleIfUnreachable", cache.staleIfUnreachable);
 		positive(errors, "cache.maxObjectSize", cache.maxObjectSize);
 		positive(errors, "cache.maxSize", cache.maxSize);
 		if (cache.maxObjectSize != null && cache.maxSize != null && cache.maxObjectSize.compareTo(cache.maxSize) > 0) {
@@ -283,6 +284,13 @@ public class SharedHttpClientProperties implements Validator {
 		 */
 		private boolean collapseRequests = true;
 
+		/**
+		 * How long past its freshness lifetime a stored response may be served when revalidating it fails because
+		 * the origin cannot be reached (connection refused, reset or timed out); 0 to never. Not for 5xx answers,
+		 * which stale-if-error governs.
+		 */
+		private Duration staleIfUnreachable = Duration.ofMinutes(1);
+
 		private final Ehcache ehcache = new Ehcache();
 
 		public boolean isEnabled() {
@@ -363,6 +371,14 @@ public class SharedHttpClientProperties implements Validator {
 
 		public void setCollapseRequests(boolean collapseRequests) {
 			this.collapseRequests = collapseRequests;
+		}
+
+		public Duration getStaleIfUnreachable() {
+			return this.staleIfUnreachable;
+		}
+
+		public void setStaleIfUnreachable(Duration staleIfUnreachable) {
+			this.staleIfUnreachable = staleIfUnreachable;
 		}
 
 		public Ehcache getEhcache() {

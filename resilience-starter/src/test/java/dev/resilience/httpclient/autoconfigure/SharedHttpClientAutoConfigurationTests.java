@@ -267,7 +267,8 @@ class SharedHttpClientAutoConfigurationTests {
 			"resilience.http-client.retry.budget=1.5|retry.budget",
 			"resilience.http-client.retry.max-retries=10|retry.maxRetries",
 			"resilience.http-client.cache.ehcache.disk-size=-1MB|cache.ehcache.diskSize",
-			"resilience.http-client.cache.ehcache.heap-size=0B|cache.ehcache.heapSize" })
+			"resilience.http-client.cache.ehcache.heap-size=0B|cache.ehcache.heapSize",
+			"resilience.http-client.cache.stale-if-unreachable=-1s|cache.staleIfUnreachable" })
 	void invalidPropertyFailsStartupNamingIt(String property, String field) {
 		this.runner.withPropertyValues(property)
 			.run((context) -> assertThat(context).getFailure()
