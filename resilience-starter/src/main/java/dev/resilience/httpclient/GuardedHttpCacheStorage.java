@@ -2,7 +2,11 @@ package dev.resilience.httpclient;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import dev.resilience.support.RateLimitedLog;
 import org.apache.commons.logging.Log;
@@ -11,6 +15,7 @@ import org.apache.hc.client5.http.cache.HttpCacheCASOperation;
 import org.apache.hc.client5.http.cache.HttpCacheEntry;
 import org.apache.hc.client5.http.cache.HttpCacheStorage;
 import org.apache.hc.client5.http.cache.ResourceIOException;
+import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpHeaders;
 
 /**
@@ -22,6 +27,10 @@ import org.apache.hc.core5.http.HttpHeaders;
  * caching and leaves it to the origin to send {@code Cache-Control} ({@code private}, {@code no-store}); a cache
  * shared by every user of an application refuses such responses, because one origin that forgets to hands one user's
  * session cookie to the next;</li>
+ * <li>a response to a request that carries an identity header ({@code Cookie} or one the application names; HttpClient
+ * itself handles {@code Authorization}) is stored only when the origin lets a shared cache reuse it for other users
+ * ({@code public}, {@code s-maxage}, {@code must-revalidate}, the rule RFC 9111 §3.5 gives for
+ * {@code Authorization});</li>
  * <li>no store failure reaches the caller: any exception (disk full, serialisation error, an Ehcache runtime
  * exception that HttpClient would let through) is logged, the entry is treated as absent, and the current request is
  * flagged so that it counts as {@link CacheOutcome#FAILURE} while it goes to the origin.</li>
@@ -38,8 +47,22 @@ final class GuardedHttpCacheStorage implements HttpCacheStorage {
 
 	private final HttpCacheStorage delegate;
 
+	private final Set<String> identityHeaders;
+
 	GuardedHttpCacheStorage(HttpCacheStorage delegate) {
+		this(delegate, Set.of());
+	}
+
+	/**
+	 * Create a guard.
+	 * @param delegate the store
+	 * @param identityHeaders request headers that identify the end user, any case; empty for a private cache
+	 */
+	GuardedHttpCacheStorage(HttpCacheStorage delegate, Collection<String> identityHeaders) {
 		this.delegate = delegate;
+		this.identityHeaders = identityHeaders.stream()
+			.map((name) -> name.trim().toLowerCase(Locale.ROOT))
+			.collect(Collectors.toUnmodifiableSet());
 	}
 
 	/**
@@ -60,7 +83,7 @@ final class GuardedHttpCacheStorage implements HttpCacheStorage {
 	@Override
 	public void putEntry(String key, HttpCacheEntry entry) {
 		try {
-			if (entry.containsHeader(HttpHeaders.SET_COOKIE)) {
+			if (refused(entry)) {
 				this.delegate.removeEntry(key);
 				return;
 			}
@@ -97,7 +120,7 @@ final class GuardedHttpCacheStorage implements HttpCacheStorage {
 		try {
 			this.delegate.updateEntry(key, (existing) -> {
 				HttpCacheEntry updated = casOperation.execute(existing);
-				if (updated != null && updated.containsHeader(HttpHeaders.SET_COOKIE)) {
+				if (updated != null && refused(updated)) {
 					// thrown inside the compare-and-set: the store keeps what it had, never the merged entry
 					throw new RefusedEntryException(key);
 				}
@@ -121,6 +144,38 @@ final class GuardedHttpCacheStorage implements HttpCacheStorage {
 			failure("read", String.join(", ", keys), ex);
 			return Map.of();
 		}
+	}
+
+	private boolean refused(HttpCacheEntry entry) {
+		return entry.containsHeader(HttpHeaders.SET_COOKIE) || (userSpecific(entry) && !sharedByOrigin(entry));
+	}
+
+	private boolean userSpecific(HttpCacheEntry entry) {
+		if (this.identityHeaders.isEmpty()) {
+			return false;
+		}
+		for (Iterator<Header> headers = entry.requestHeaderIterator(); headers.hasNext();) {
+			if (this.identityHeaders.contains(headers.next().getName().toLowerCase(Locale.ROOT))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Whether the response lets a shared cache reuse it for other users, as RFC 9111 §3.5 lets a response to a
+	 * request with {@code Authorization}: {@code public}, {@code s-maxage} or {@code must-revalidate}.
+	 */
+	private static boolean sharedByOrigin(HttpCacheEntry entry) {
+		for (Header header : entry.getHeaders(HttpHeaders.CACHE_CONTROL)) {
+			for (String directive : header.getValue().split(",")) {
+				String name = directive.trim().toLowerCase(Locale.ROOT);
+				if (name.equals("public") || name.equals("must-revalidate") || name.startsWith("s-maxage")) {
+					return true;
+				}
+			}
+		}
+		return false;
 	}
 
 	/**

@@ -2,6 +2,7 @@ package dev.resilience.httpclient;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -56,6 +57,9 @@ public final class SharedHttpClient implements AutoCloseable {
 	 * origin exchange (see {@link RequestCollapser})
 	 * @param staleIfUnreachable how long past its freshness a stored response may be served when the origin cannot
 	 * be reached ({@link Duration#ZERO} for never, see {@link StaleIfUnreachable})
+	 * @param identityHeaders request headers that identify the end user ({@code Cookie} and the application's own;
+	 * HttpClient handles {@code Authorization}): a response to a request with one is stored only when the origin
+	 * allows a shared cache to reuse it; ignored for a private cache
 	 * @param maxRetries most retries of one request
 	 * @param retryBudget retry budget shared by all requests
 	 * @param defaultRequestConfig request configuration used when a request brings none
@@ -63,7 +67,7 @@ public final class SharedHttpClient implements AutoCloseable {
 	 */
 	public SharedHttpClient(PoolingHttpClientConnectionManager pool, HttpCacheStore store, CacheConfig cacheConfig,
 			CacheOutcomeCounts counts, boolean statusHeader, boolean collapseRequests, Duration staleIfUnreachable,
-			int maxRetries, RetryBudget retryBudget,
+			Collection<String> identityHeaders, int maxRetries, RetryBudget retryBudget,
 			RequestConfig defaultRequestConfig, TimeValue evictIdleAfter) {
 		this.pool = pool;
 		this.store = store;
@@ -72,7 +76,8 @@ public final class SharedHttpClient implements AutoCloseable {
 		this.defaultRequestConfig = defaultRequestConfig;
 		HttpClientBuilder builder;
 		if (store != null) {
-			GuardedHttpCacheStorage storage = new GuardedHttpCacheStorage(store);
+			GuardedHttpCacheStorage storage = new GuardedHttpCacheStorage(store,
+					cacheConfig.isSharedCache() ? identityHeaders : List.of());
 			StaleIfUnreachable stale = staleIfUnreachable.isZero() ? null
 					: new StaleIfUnreachable(storage, staleIfUnreachable, cacheConfig.isSharedCache());
 			builder = new Builder(retryBudget, counts, statusHeader, collapseRequests, stale)

@@ -2,6 +2,7 @@ package dev.resilience.httpclient;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -72,6 +73,33 @@ class GuardedHttpCacheStorageTests {
 		guard.putEntry("key", entry());
 		guard.putEntry("key", entry("Set-Cookie", "session=user-a"));
 		assertThat(guard.getEntry("key")).isNull();
+	}
+
+	@Test
+	void aResponseToARequestWithAnIdentityHeaderIsStoredOnlyWhenTheOriginAllowsReuse() {
+		GuardedHttpCacheStorage guard = new GuardedHttpCacheStorage(new MemoryHttpCacheStore(100, 1024 * 1024),
+				List.of("Cookie", "X-User-Id"));
+		guard.putEntry("cookie", entryFor("Cookie", "session=a", "max-age=60"));
+		guard.putEntry("custom", entryFor("x-user-id", "alice", "max-age=60"));
+		guard.putEntry("public", entryFor("X-User-Id", "alice", "public, max-age=60"));
+		guard.putEntry("s-maxage", entryFor("X-User-Id", "alice", "s-maxage=60"));
+		guard.putEntry("anonymous", entryFor("Accept", "text/plain", "max-age=60"));
+		assertThat(guard.getEntry("cookie")).isNull();
+		assertThat(guard.getEntry("custom")).isNull();
+		assertThat(guard.getEntry("public")).isNotNull();
+		assertThat(guard.getEntry("s-maxage")).isNotNull();
+		assertThat(guard.getEntry("anonymous")).isNotNull();
+		guard.updateEntry("anonymous", (existing) -> entryFor("X-User-Id", "bob", "max-age=60"));
+		assertThat(guard.getEntry("anonymous")).isNull();
+	}
+
+	private static HttpCacheEntry entryFor(String requestHeader, String value, String cacheControl) {
+		BasicHttpRequest request = new BasicHttpRequest("GET", "/");
+		request.addHeader(requestHeader, value);
+		BasicHttpResponse response = new BasicHttpResponse(200);
+		response.addHeader("Cache-Control", cacheControl);
+		return HttpCacheEntryFactory.INSTANCE.create(Instant.now(), Instant.now(), new HttpHost("localhost"), request,
+				response, new HeapResource(new byte[10]));
 	}
 
 	private static HttpCacheEntry entry(String... header) {

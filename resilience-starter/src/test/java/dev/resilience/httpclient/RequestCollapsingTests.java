@@ -79,7 +79,7 @@ class RequestCollapsingTests {
 		this.origin.start();
 		this.shared = new SharedHttpClient(PoolingHttpClientConnectionManagerBuilder.create().build(),
 				new MemoryHttpCacheStore(100, 1024 * 1024), CacheConfig.DEFAULT, new CacheOutcomeCounts(), false, true,
-				Duration.ZERO, 0, new RetryBudget(0.1, 10), RequestConfig.DEFAULT, TimeValue.ofSeconds(30));
+				Duration.ZERO, List.of(), 0, new RetryBudget(0.1, 10), RequestConfig.DEFAULT, TimeValue.ofSeconds(30));
 		this.factory = new SharedClientHttpRequestFactoryBuilder(this.shared, false, 0)
 			.build(HttpClientSettings.defaults().withReadTimeout(HANG));
 	}

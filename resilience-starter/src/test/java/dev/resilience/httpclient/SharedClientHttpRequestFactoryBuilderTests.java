@@ -8,6 +8,7 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -72,7 +73,7 @@ class SharedClientHttpRequestFactoryBuilderTests {
 		this.origin.start();
 		this.shared = new SharedHttpClient(PoolingHttpClientConnectionManagerBuilder.create().build(),
 				new MemoryHttpCacheStore(100, 1024 * 1024), CacheConfig.DEFAULT, new CacheOutcomeCounts(), false, true,
-				Duration.ZERO, 1,
+				Duration.ZERO, List.of(), 1,
 				new RetryBudget(0.1, 10), RequestConfig.DEFAULT, TimeValue.ofSeconds(30));
 		this.builder = new SharedClientHttpRequestFactoryBuilder(this.shared, false, 1);
 	}

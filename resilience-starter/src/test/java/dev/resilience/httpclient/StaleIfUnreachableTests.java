@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 
 import com.sun.net.httpserver.HttpServer;
@@ -49,7 +50,8 @@ class StaleIfUnreachableTests {
 		this.origin.start();
 		this.shared = new SharedHttpClient(PoolingHttpClientConnectionManagerBuilder.create().build(),
 				new MemoryHttpCacheStore(100, 1024 * 1024), CacheConfig.DEFAULT, new CacheOutcomeCounts(), true, true,
-				Duration.ofMinutes(1), 0, new RetryBudget(0.1, 10), RequestConfig.DEFAULT, TimeValue.ofSeconds(30));
+				Duration.ofMinutes(1), List.of(), 0, new RetryBudget(0.1, 10), RequestConfig.DEFAULT,
+				TimeValue.ofSeconds(30));
 		this.factory = new SharedClientHttpRequestFactoryBuilder(this.shared, false, 0)
 			.build(HttpClientSettings.defaults().withReadTimeout(Duration.ofSeconds(10)));
 	}

@@ -48,7 +48,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  */
 @SpringBootTest(classes = AbstractCacheBehaviourTests.App.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
 		properties = { "resilience.http-client.cache.status-header=true", "spring.http.clients.connect-timeout=2s",
-				"spring.http.clients.read-timeout=10s" })
+				"spring.http.clients.read-timeout=10s", "resilience.http-client.cache.identity-headers=X-User-Id" })
 abstract class AbstractCacheBehaviourTests {
 
 	static RecordingOrigin origin;
@@ -196,6 +196,32 @@ abstract class AbstractCacheBehaviourTests {
 		assertThat(get(client, "/me", HttpHeaders.AUTHORIZATION, "Bearer bob").getBody()).isEqualTo("for Bearer bob");
 		assertThat(get(client, "/me", HttpHeaders.AUTHORIZATION, "Bearer alice").getBody()).isEqualTo("for Bearer alice");
 		assertThat(origin.requestCount("/me")).isEqualTo(3);
+	}
+
+	@Test
+	void callersWithDifferentIdentityHeadersNeverSeeEachOthersResponse() {
+		origin.respond("/mine", (request) -> OriginResponse
+			.ok("for " + request.header("X-User-Id") + " " + request.header("Cookie"))
+			.cacheControl("max-age=60"));
+		RestClient client = this.builder.build();
+		assertThat(get(client, "/mine", "X-User-Id", "alice").getBody()).isEqualTo("for alice null");
+		assertThat(get(client, "/mine", "X-User-Id", "bob").getBody()).isEqualTo("for bob null");
+		assertThat(get(client, "/mine", "X-User-Id", "alice").getBody()).isEqualTo("for alice null");
+		assertThat(get(client, "/mine", HttpHeaders.COOKIE, "session=a").getBody()).isEqualTo("for null session=a");
+		assertThat(get(client, "/mine", HttpHeaders.COOKIE, "session=b").getBody()).isEqualTo("for null session=b");
+		assertThat(origin.requestCount("/mine")).isEqualTo(5);
+	}
+
+	@Test
+	void aResponseToAUserSpecificRequestIsSharedWhenTheOriginSaysSo() {
+		origin.respond("/everyone", (request) -> OriginResponse.ok("for " + request.header("X-User-Id"))
+			.cacheControl("public, max-age=60"));
+		RestClient client = this.builder.build();
+		assertThat(get(client, "/everyone", "X-User-Id", "alice").getBody()).isEqualTo("for alice");
+		ResponseEntity<String> bob = get(client, "/everyone", "X-User-Id", "bob");
+		assertThat(bob.getBody()).isEqualTo("for alice");
+		assertThatCacheOutcome(bob).isHit();
+		assertThat(origin.requestCount("/everyone")).isEqualTo(1);
 	}
 
 	@Test

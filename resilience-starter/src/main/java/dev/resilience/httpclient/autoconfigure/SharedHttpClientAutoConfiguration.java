@@ -65,6 +65,12 @@ public final class SharedHttpClientAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(SharedHttpClientAutoConfiguration.class);
 
+	static List<String> identityHeaders(SharedHttpClientProperties.Cache cache) {
+		List<String> headers = new ArrayList<>(List.of("Cookie"));
+		headers.addAll(cache.getIdentityHeaders());
+		return headers;
+	}
+
 	static CacheConfig cacheConfig(SharedHttpClientProperties.Cache cache) {
 		return CacheConfig.custom()
 			.setMaxObjectSize(cache.getMaxObjectSize().toBytes())
@@ -131,7 +137,7 @@ public final class SharedHttpClientAutoConfiguration {
 			}
 			return new SharedHttpClient(connectionManager, cacheStore, cacheConfig(cache), new CacheOutcomeCounts(),
 					cache.isStatusHeader(), cache.isCollapseRequests(), cache.getStaleIfUnreachable(),
-					retry.getMaxRetries(),
+					identityHeaders(cache), retry.getMaxRetries(),
 					new RetryBudget(retry.getBudget(), retry.getBurst()), requestConfig,
 					millis(pool.getEvictIdleAfter()));
 		}

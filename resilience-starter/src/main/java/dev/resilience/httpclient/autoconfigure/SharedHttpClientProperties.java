@@ -2,6 +2,8 @@ package dev.resilience.httpclient.autoconfigure;
 
 import java.io.File;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import dev.resilience.support.PropertyChecks;
 
@@ -101,6 +103,11 @@ public class SharedHttpClientProperties implements Validator {
 		}
 		PropertyChecks.atLeast(errors, "cache.maxEntries", cache.maxEntries, 1);
 		PropertyChecks.notNegative(errors, "cache.staleIfUnreachable", cache.staleIfUnreachable);
+		for (String header : cache.identityHeaders) {
+			if (header == null || !header.trim().matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+				errors.rejectValue("cache.identityHeaders", "token", "must be header names, but contains '" + header + "'");
+			}
+		}
 		positive(errors, "cache.maxObjectSize", cache.maxObjectSize);
 		positive(errors, "cache.maxSize", cache.maxSize);
 		if (cache.maxObjectSize != null && cache.maxSize != null && cache.maxObjectSize.compareTo(cache.maxSize) > 0) {
@@ -291,6 +298,13 @@ public class SharedHttpClientProperties implements Validator {
 		 */
 		private Duration staleIfUnreachable = Duration.ofMinutes(1);
 
+		/**
+		 * Request headers that identify the end user, besides Authorization and Cookie (always), for example
+		 * X-User-Id. A response to a request that carries one is stored only when the origin allows a shared cache to
+		 * reuse it for other users (public, s-maxage or must-revalidate).
+		 */
+		private List<String> identityHeaders = new ArrayList<>();
+
 		private final Ehcache ehcache = new Ehcache();
 
 		public boolean isEnabled() {
@@ -379,6 +393,14 @@ public class SharedHttpClientProperties implements Validator {
 
 		public void setStaleIfUnreachable(Duration staleIfUnreachable) {
 			this.staleIfUnreachable = staleIfUnreachable;
+		}
+
+		public List<String> getIdentityHeaders() {
+			return this.identityHeaders;
+		}
+
+		public void setIdentityHeaders(List<String> identityHeaders) {
+			this.identityHeaders = identityHeaders;
 		}
 
 		public Ehcache getEhcache() {
