@@ -163,6 +163,28 @@ abstract class AbstractCacheBehaviourTests {
 		}
 	}
 
+	// RFC 9111 dropped RFC 2616's query-string exclusion: a validator-only response is stored and revalidated
+	@ParameterizedTest
+	@ValueSource(strings = { "no-cache", "no-cache, must-revalidate", "" })
+	void aValidatorOnlyResponseToAUrlWithAQueryStringIsStoredAndRevalidated(String cacheControl) {
+		String path = "/search-" + Integer.toHexString(cacheControl.hashCode());
+		origin.respond(path, (request) -> {
+			OriginResponse response = "\"q1\"".equals(request.header("If-None-Match")) ? OriginResponse.notModified()
+					: OriginResponse.ok("results");
+			response.etag("\"q1\"");
+			return cacheControl.isEmpty() ? response : response.cacheControl(cacheControl);
+		});
+		RestClient client = this.builder.build();
+		String uri = path + "?q=weather&page=2";
+		assertThatCacheOutcome(get(client, uri)).isMiss();
+		ResponseEntity<String> second = get(client, uri);
+		assertThat(second.getStatusCode().value()).isEqualTo(200);
+		assertThat(second.getBody()).isEqualTo("results");
+		assertThatCacheOutcome(second).isRevalidated();
+		assertThat(origin.requests(path)).hasSize(2);
+		assertThat(origin.requests(path).get(1).header("If-None-Match")).isEqualTo("\"q1\"");
+	}
+
 	@Test
 	void restTemplateFromBootsBuilderSharesTheCacheWithRestClient() {
 		origin.respond("/template", (request) -> OriginResponse.ok("template body").cacheControl("max-age=60"));

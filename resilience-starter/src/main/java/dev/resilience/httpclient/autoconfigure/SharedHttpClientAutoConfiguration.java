@@ -81,6 +81,10 @@ public final class SharedHttpClientAutoConfiguration {
 			// RFC 9111 §4.3.4: a response received on revalidation replaces the stored one. With the check on,
 			// httpclient5-cache compares Date headers and may keep (and serve) the old entry instead.
 			.setFreshnessCheckEnabled(false)
+			// RFC 9111 dropped RFC 2616's query-string exclusion. httpclient5-cache 5.6.3 refuses a response to a URL
+			// with a query unless it has explicit freshness, except when this flag is true: despite its name, true
+			// stores such responses (no-cache or validator-only) and revalidates them like any other.
+			.setNeverCacheHTTP11ResponsesWithQueryString(true)
 			.build();
 	}
 
