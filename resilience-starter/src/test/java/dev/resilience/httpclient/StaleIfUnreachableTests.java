@@ -82,7 +82,8 @@ class StaleIfUnreachableTests {
 		assertThat(StaleIfUnreachable.unreachable(new java.net.ConnectException("refused"))).isTrue();
 		assertThat(StaleIfUnreachable.unreachable(new java.net.SocketException("Connection reset"))).isTrue();
 		assertThat(StaleIfUnreachable.unreachable(new java.net.SocketTimeoutException("Read timed out"))).isTrue();
-		assertThat(StaleIfUnreachable.unreachable(new IOException("wrapped", new java.net.ConnectException()))).isTrue();
+		assertThat(StaleIfUnreachable.unreachable(new IOException("wrapped", new java.net.ConnectException())))
+			.isTrue();
 		assertThat(StaleIfUnreachable.unreachable(new javax.net.ssl.SSLHandshakeException("bad certificate")))
 			.isFalse();
 		assertThat(StaleIfUnreachable.unreachable(new IOException("other"))).isFalse();

@@ -105,7 +105,8 @@ public class SharedHttpClientProperties implements Validator {
 		PropertyChecks.notNegative(errors, "cache.staleIfUnreachable", cache.staleIfUnreachable);
 		for (String header : cache.identityHeaders) {
 			if (header == null || !header.trim().matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
-				errors.rejectValue("cache.identityHeaders", "token", "must be header names, but contains '" + header + "'");
+				errors.rejectValue("cache.identityHeaders", "token",
+						"must be header names, but contains '" + header + "'");
 			}
 		}
 		positive(errors, "cache.maxObjectSize", cache.maxObjectSize);

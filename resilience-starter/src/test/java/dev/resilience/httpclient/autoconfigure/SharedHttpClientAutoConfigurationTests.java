@@ -187,7 +187,8 @@ class SharedHttpClientAutoConfigurationTests {
 	}
 
 	@ParameterizedTest
-	@CsvSource({ "'',Apache-HttpClient/", "jdk,Java-http-client/", "simple,Java/", "http-components,Apache-HttpClient/" })
+	@CsvSource({ "'',Apache-HttpClient/", "jdk,Java-http-client/", "simple,Java/",
+			"http-components,Apache-HttpClient/" })
 	void theClientAnOriginSeesIsTheOneChosen(String factory, String userAgent) throws IOException {
 		HttpServer origin = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
 		List<String> userAgents = new CopyOnWriteArrayList<>();
@@ -321,7 +322,8 @@ class SharedHttpClientAutoConfigurationTests {
 
 	}
 
-	static class JdkCustomizer implements ClientHttpRequestFactoryBuilderCustomizer<JdkClientHttpRequestFactoryBuilder> {
+	static class JdkCustomizer
+			implements ClientHttpRequestFactoryBuilderCustomizer<JdkClientHttpRequestFactoryBuilder> {
 
 		@Override
 		public JdkClientHttpRequestFactoryBuilder customize(JdkClientHttpRequestFactoryBuilder builder) {
