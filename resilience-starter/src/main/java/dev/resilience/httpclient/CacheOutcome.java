@@ -16,7 +16,9 @@ public enum CacheOutcome {
 	/** A stored response was revalidated with the origin ({@code 304} or a fresh {@code 200}). */
 	REVALIDATED("revalidated", "resilience; fwd=stale"),
 
-	/** Served stale by the cache itself (stale-if-error) without a usable answer from the origin. */
+	/**
+	 * Served stale by the cache itself, without an answer from the origin: stale-if-error, or the origin unreachable.
+	 */
 	STALE("stale", "resilience; hit; detail=stale"),
 
 	/** The request asked for {@code only-if-cached} and nothing suitable was stored: the cache answered {@code 504}. */

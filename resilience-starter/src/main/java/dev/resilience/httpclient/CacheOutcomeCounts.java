@@ -12,6 +12,8 @@ public final class CacheOutcomeCounts {
 
 	private final LongAdder[] counts = new LongAdder[OUTCOMES.length];
 
+	private final LongAdder collapsed = new LongAdder();
+
 	public CacheOutcomeCounts() {
 		for (int i = 0; i < this.counts.length; i++) {
 			this.counts[i] = new LongAdder();
@@ -33,6 +35,21 @@ public final class CacheOutcomeCounts {
 	 */
 	public long count(CacheOutcome outcome) {
 		return this.counts[outcome.ordinal()].sum();
+	}
+
+	/**
+	 * Count one request that waited for a concurrent request to the same URL and was served what that one stored.
+	 */
+	public void recordCollapsed() {
+		this.collapsed.increment();
+	}
+
+	/**
+	 * Requests served through request collapsing since start (followers, not leaders).
+	 * @return the count
+	 */
+	public long collapsed() {
+		return this.collapsed.sum();
 	}
 
 	/**

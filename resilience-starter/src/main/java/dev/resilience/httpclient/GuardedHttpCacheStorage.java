@@ -2,7 +2,11 @@ package dev.resilience.httpclient;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import dev.resilience.support.RateLimitedLog;
 import org.apache.commons.logging.Log;
@@ -10,13 +14,23 @@ import org.apache.commons.logging.LogFactory;
 import org.apache.hc.client5.http.cache.HttpCacheCASOperation;
 import org.apache.hc.client5.http.cache.HttpCacheEntry;
 import org.apache.hc.client5.http.cache.HttpCacheStorage;
+import org.apache.hc.client5.http.cache.ResourceIOException;
+import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpHeaders;
 
 /**
  * Sits between HttpClient's cache and the configured store, and enforces what the library does not:
  * <ul>
- * <li>a response that carries {@code Set-Cookie} is never stored (RFC 9111 §7.3: a shared cache must not hand one
- * user's cookie to another), also when a {@code 304} adds one to a stored entry;</li>
+ * <li>a response that carries {@code Set-Cookie} is never stored, also when a {@code 304} adds one to a stored entry:
+ * the merged entry is refused inside the store's compare-and-set, so no reader ever sees it, and the entry it would
+ * have replaced is removed. RFC 9111 does not require this: §7.3 notes that {@code Set-Cookie} does not inhibit
+ * caching and leaves it to the origin to send {@code Cache-Control} ({@code private}, {@code no-store}); a cache
+ * shared by every user of an application refuses such responses, because one origin that forgets to hands one user's
+ * session cookie to the next;</li>
+ * <li>a response to a request that carries an identity header ({@code Cookie} or one the application names; HttpClient
+ * itself handles {@code Authorization}) is stored only when the origin lets a shared cache reuse it for other users
+ * ({@code public}, {@code s-maxage}, {@code must-revalidate}, the rule RFC 9111 §3.5 gives for
+ * {@code Authorization});</li>
  * <li>no store failure reaches the caller: any exception (disk full, serialisation error, an Ehcache runtime
  * exception that HttpClient would let through) is logged, the entry is treated as absent, and the current request is
  * flagged so that it counts as {@link CacheOutcome#FAILURE} while it goes to the origin.</li>
@@ -33,8 +47,22 @@ final class GuardedHttpCacheStorage implements HttpCacheStorage {
 
 	private final HttpCacheStorage delegate;
 
+	private final Set<String> identityHeaders;
+
 	GuardedHttpCacheStorage(HttpCacheStorage delegate) {
+		this(delegate, Set.of());
+	}
+
+	/**
+	 * Create a guard.
+	 * @param delegate the store
+	 * @param identityHeaders request headers that identify the end user, any case; empty for a private cache
+	 */
+	GuardedHttpCacheStorage(HttpCacheStorage delegate, Collection<String> identityHeaders) {
 		this.delegate = delegate;
+		this.identityHeaders = identityHeaders.stream()
+			.map((name) -> name.trim().toLowerCase(Locale.ROOT))
+			.collect(Collectors.toUnmodifiableSet());
 	}
 
 	/**
@@ -55,7 +83,7 @@ final class GuardedHttpCacheStorage implements HttpCacheStorage {
 	@Override
 	public void putEntry(String key, HttpCacheEntry entry) {
 		try {
-			if (entry.containsHeader(HttpHeaders.SET_COOKIE)) {
+			if (refused(entry)) {
 				this.delegate.removeEntry(key);
 				return;
 			}
@@ -90,15 +118,17 @@ final class GuardedHttpCacheStorage implements HttpCacheStorage {
 	@Override
 	public void updateEntry(String key, HttpCacheCASOperation casOperation) {
 		try {
-			boolean[] carriesCookie = new boolean[1];
 			this.delegate.updateEntry(key, (existing) -> {
 				HttpCacheEntry updated = casOperation.execute(existing);
-				carriesCookie[0] = updated != null && updated.containsHeader(HttpHeaders.SET_COOKIE);
+				if (updated != null && refused(updated)) {
+					// thrown inside the compare-and-set: the store keeps what it had, never the merged entry
+					throw new RefusedEntryException(key);
+				}
 				return updated;
 			});
-			if (carriesCookie[0]) {
-				this.delegate.removeEntry(key);
-			}
+		}
+		catch (RefusedEntryException ex) {
+			removeEntry(key);
 		}
 		catch (Exception ex) {
 			failure("update", key, ex);
@@ -114,6 +144,49 @@ final class GuardedHttpCacheStorage implements HttpCacheStorage {
 			failure("read", String.join(", ", keys), ex);
 			return Map.of();
 		}
+	}
+
+	private boolean refused(HttpCacheEntry entry) {
+		return entry.containsHeader(HttpHeaders.SET_COOKIE) || (userSpecific(entry) && !sharedByOrigin(entry));
+	}
+
+	private boolean userSpecific(HttpCacheEntry entry) {
+		if (this.identityHeaders.isEmpty()) {
+			return false;
+		}
+		for (Iterator<Header> headers = entry.requestHeaderIterator(); headers.hasNext();) {
+			if (this.identityHeaders.contains(headers.next().getName().toLowerCase(Locale.ROOT))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Whether the response lets a shared cache reuse it for other users, as RFC 9111 §3.5 lets a response to a
+	 * request with {@code Authorization}: {@code public}, {@code s-maxage} or {@code must-revalidate}.
+	 */
+	private static boolean sharedByOrigin(HttpCacheEntry entry) {
+		for (Header header : entry.getHeaders(HttpHeaders.CACHE_CONTROL)) {
+			for (String directive : header.getValue().split(",")) {
+				String name = directive.trim().toLowerCase(Locale.ROOT);
+				if (name.equals("public") || name.equals("must-revalidate") || name.startsWith("s-maxage")) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Aborts a store's compare-and-set; a {@link ResourceIOException} because that is what the operation may throw.
+	 */
+	private static final class RefusedEntryException extends ResourceIOException {
+
+		RefusedEntryException(String key) {
+			super("Refused to store an entry with Set-Cookie: " + key);
+		}
+
 	}
 
 	private void failure(String operation, String key, Exception ex) {

@@ -3,29 +3,24 @@ package dev.resilience.httpclient;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import org.apache.hc.client5.http.cache.HttpCacheCASOperation;
 import org.apache.hc.client5.http.cache.HttpCacheEntry;
 import org.apache.hc.client5.http.cache.ResourceIOException;
 import org.apache.hc.core5.http.Header;
 
 /**
- * In-heap store bounded by entry count and by bytes. Entries are kept as objects (no serialisation on a hit); when a
- * bound is exceeded the oldest insertions are evicted first. Reads take no lock.
+ * In-heap store of entry objects (no serialisation on a hit) in a Caffeine cache bounded by weight. An entry weighs
+ * its bytes (body plus headers), but at least {@code maxBytes / maxEntries}: the store holds at most {@code maxBytes}
+ * bytes and, whenever {@code maxBytes} is at least {@code maxEntries}² (1MB for 1000 entries), at most
+ * {@code maxEntries} entries. A replaced or evicted entry is no longer referenced by the store, whatever the churn.
+ * Eviction runs on the writing thread, so the bound holds when a write returns. Reads take no lock.
  */
 public final class MemoryHttpCacheStore implements HttpCacheStore {
 
-	private final ConcurrentHashMap<String, Stored> entries = new ConcurrentHashMap<>();
-
-	private final ConcurrentLinkedQueue<Stored> insertionOrder = new ConcurrentLinkedQueue<>();
-
-	private final AtomicLong bytes = new AtomicLong();
-
-	private final int maxEntries;
+	private final Cache<String, HttpCacheEntry> cache;
 
 	private final long maxBytes;
 
@@ -35,8 +30,17 @@ public final class MemoryHttpCacheStore implements HttpCacheStore {
 	 * @param maxBytes most bytes (bodies plus headers) kept
 	 */
 	public MemoryHttpCacheStore(int maxEntries, long maxBytes) {
-		this.maxEntries = maxEntries;
+		if (maxEntries < 1 || maxBytes < 1) {
+			throw new IllegalArgumentException("maxEntries and maxBytes must be positive");
+		}
 		this.maxBytes = maxBytes;
+		long minimumWeight = Math.max(1, maxBytes / maxEntries);
+		this.cache = Caffeine.newBuilder()
+			.maximumWeight(maxBytes)
+			.weigher((String key, HttpCacheEntry entry) -> (int) Math
+				.min(Math.max(weigh(entry) + 2L * key.length(), minimumWeight), Integer.MAX_VALUE))
+			.executor(Runnable::run)
+			.build();
 	}
 
 	@Override
@@ -46,47 +50,56 @@ public final class MemoryHttpCacheStore implements HttpCacheStore {
 
 	@Override
 	public long entryCount() {
-		return this.entries.size();
+		return this.cache.estimatedSize();
 	}
 
+	/**
+	 * Bytes (bodies plus headers) of the entries held, walking the entries: at most {@code maxEntries} of them.
+	 * @return the size in bytes
+	 */
 	@Override
 	public long sizeInBytes() {
-		return this.bytes.get();
+		long bytes = 0;
+		for (HttpCacheEntry entry : this.cache.asMap().values()) {
+			bytes += weigh(entry);
+		}
+		return bytes;
 	}
 
 	@Override
 	public void putEntry(String key, HttpCacheEntry entry) {
-		Stored stored = new Stored(key, entry, weigh(entry));
-		if (stored.weight > this.maxBytes) {
-			removeEntry(key);
-			return;
+		if (fits(entry)) {
+			this.cache.put(key, entry);
 		}
-		replaced(this.entries.put(key, stored));
-		this.bytes.addAndGet(stored.weight);
-		this.insertionOrder.add(stored);
-		evict();
+		else {
+			this.cache.invalidate(key);
+		}
 	}
 
 	@Override
 	public HttpCacheEntry getEntry(String key) {
-		Stored stored = this.entries.get(key);
-		return (stored != null) ? stored.entry : null;
+		return this.cache.getIfPresent(key);
 	}
 
 	@Override
 	public void removeEntry(String key) {
-		replaced(this.entries.remove(key));
+		this.cache.invalidate(key);
 	}
 
+	/**
+	 * Run the operation atomically against the current entry: no other update of the key interleaves, and a reader
+	 * sees the entry before or after, never an entry the operation refused by throwing.
+	 */
 	@Override
 	public void updateEntry(String key, HttpCacheCASOperation casOperation) throws ResourceIOException {
-		Stored existing = this.entries.get(key);
-		HttpCacheEntry updated = casOperation.execute((existing != null) ? existing.entry : null);
-		if (updated == null) {
-			removeEntry(key);
+		try {
+			this.cache.asMap().compute(key, (k, existing) -> {
+				HttpCacheEntry updated = execute(casOperation, existing);
+				return (updated != null && fits(updated)) ? updated : null;
+			});
 		}
-		else {
-			putEntry(key, updated);
+		catch (UncheckedResourceIOException ex) {
+			throw ex.getCause();
 		}
 	}
 
@@ -102,21 +115,16 @@ public final class MemoryHttpCacheStore implements HttpCacheStore {
 		return found;
 	}
 
-	private void replaced(Stored previous) {
-		if (previous != null && previous.removed()) {
-			this.bytes.addAndGet(-previous.weight);
-		}
+	private boolean fits(HttpCacheEntry entry) {
+		return weigh(entry) <= this.maxBytes;
 	}
 
-	private void evict() {
-		while (this.entries.size() > this.maxEntries || this.bytes.get() > this.maxBytes) {
-			Stored oldest = this.insertionOrder.poll();
-			if (oldest == null) {
-				return;
-			}
-			if (this.entries.remove(oldest.key, oldest) && oldest.removed()) {
-				this.bytes.addAndGet(-oldest.weight);
-			}
+	private static HttpCacheEntry execute(HttpCacheCASOperation casOperation, HttpCacheEntry existing) {
+		try {
+			return casOperation.execute(existing);
+		}
+		catch (ResourceIOException ex) {
+			throw new UncheckedResourceIOException(ex);
 		}
 	}
 
@@ -131,24 +139,15 @@ public final class MemoryHttpCacheStore implements HttpCacheStore {
 		return weight;
 	}
 
-	private static final class Stored {
+	private static final class UncheckedResourceIOException extends RuntimeException {
 
-		final String key;
-
-		final HttpCacheEntry entry;
-
-		final long weight;
-
-		private final AtomicBoolean present = new AtomicBoolean(true);
-
-		Stored(String key, HttpCacheEntry entry, long weight) {
-			this.key = key;
-			this.entry = entry;
-			this.weight = weight;
+		UncheckedResourceIOException(ResourceIOException cause) {
+			super(cause);
 		}
 
-		boolean removed() {
-			return this.present.compareAndSet(true, false);
+		@Override
+		public synchronized ResourceIOException getCause() {
+			return (ResourceIOException) super.getCause();
 		}
 
 	}

@@ -12,6 +12,7 @@ import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.cookie.BasicCookieStore;
 import org.apache.hc.client5.http.cookie.CookieStore;
 import org.apache.hc.client5.http.cookie.StandardCookieSpec;
+import org.apache.hc.client5.http.impl.ChainElement;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpResponse;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
@@ -44,8 +45,8 @@ import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
  * Settings that change the connection itself, an SSL bundle or an {@code InetAddressFilter}, cannot share the pool or
  * the cache without breaking them (another TLS identity or trust, or a filtered caller served what an unfiltered one
  * fetched): such factories get a client of their own, built by Spring Boot's {@link HttpComponentsHttpClientBuilder}
- * with the starter's retry policy, one per distinct (bundle, filter) pair, without a cache; the shared client closes
- * them when it closes.
+ * with the starter's retry policy and the shared retry budget (each of their origin exchanges deposits into it), one
+ * per distinct (bundle, filter) pair, without a cache; the shared client closes them when it closes.
  */
 public final class SharedClientHttpRequestFactoryBuilder
 		implements ClientHttpRequestFactoryBuilder<HttpComponentsClientHttpRequestFactory> {
@@ -130,7 +131,9 @@ public final class SharedClientHttpRequestFactoryBuilder
 		return this.dedicated.computeIfAbsent(key, (k) -> {
 			CloseableHttpClient client = new HttpComponentsHttpClientBuilder()
 				.withCustomizer((builder) -> builder
-					.setRetryStrategy(new BudgetedRetryStrategy(this.maxRetries, this.shared.retryBudget())))
+					.setRetryStrategy(new BudgetedRetryStrategy(this.maxRetries, this.shared.retryBudget()))
+					.addExecInterceptorBefore(ChainElement.PROTOCOL.name(), RetryBudgetDeposit.NAME,
+							new RetryBudgetDeposit(this.shared.retryBudget())))
 				.build(HttpClientSettings.defaults()
 					.withSslBundle(settings.sslBundle())
 					.withInetAddressFilter(settings.inetAddressFilter()));

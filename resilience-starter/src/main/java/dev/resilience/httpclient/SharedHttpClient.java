@@ -1,6 +1,8 @@
 package dev.resilience.httpclient;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -23,10 +25,10 @@ import org.apache.hc.core5.util.TimeValue;
  * through {@link #client()}; per-builder settings travel with each request (see
  * {@link SharedClientHttpRequestFactoryBuilder}).
  *
- * <p>Exec chain, top to bottom: retry-budget deposit, redirects, retries ({@link BudgetedRetryStrategy}),
- * {@link CacheOutcomeRecorder}, {@link ConditionalRequestNormalizer}, HttpClient's cache (storage wrapped by
- * {@link GuardedHttpCacheStorage}), {@link FreshnessHeaderNormalizer}, {@link OriginErrorRecorder}, protocol, connect,
- * transport.
+ * <p>Exec chain, top to bottom: redirects, retries ({@link BudgetedRetryStrategy}), {@link CacheOutcomeRecorder},
+ * {@link ConditionalRequestNormalizer}, {@link RequestCollapser#above()}, HttpClient's cache (storage wrapped by
+ * {@link GuardedHttpCacheStorage}), {@link FreshnessHeaderNormalizer}, {@link OriginErrorRecorder},
+ * {@link RequestCollapser#below()}, {@link RetryBudgetDeposit}, protocol, connect, transport.
  */
 public final class SharedHttpClient implements AutoCloseable {
 
@@ -51,23 +53,40 @@ public final class SharedHttpClient implements AutoCloseable {
 	 * @param cacheConfig HttpClient's cache configuration
 	 * @param counts where cache outcomes are counted
 	 * @param statusHeader whether to add the debug {@code Cache-Status} response header
+	 * @param collapseRequests whether concurrent requests that go to the origin for the same cache key share one
+	 * origin exchange (see {@link RequestCollapser})
+	 * @param staleIfUnreachable how long past its freshness a stored response may be served when the origin cannot
+	 * be reached ({@link Duration#ZERO} for never, see {@link StaleIfUnreachable})
+	 * @param identityHeaders request headers that identify the end user ({@code Cookie} and the application's own;
+	 * HttpClient handles {@code Authorization}): a response to a request with one is stored only when the origin
+	 * allows a shared cache to reuse it; ignored for a private cache
 	 * @param maxRetries most retries of one request
 	 * @param retryBudget retry budget shared by all requests
 	 * @param defaultRequestConfig request configuration used when a request brings none
 	 * @param evictIdleAfter how long a connection may stay idle in the pool before it is closed
 	 */
 	public SharedHttpClient(PoolingHttpClientConnectionManager pool, HttpCacheStore store, CacheConfig cacheConfig,
-			CacheOutcomeCounts counts, boolean statusHeader, int maxRetries, RetryBudget retryBudget,
+			CacheOutcomeCounts counts, boolean statusHeader, boolean collapseRequests, Duration staleIfUnreachable,
+			Collection<String> identityHeaders, int maxRetries, RetryBudget retryBudget,
 			RequestConfig defaultRequestConfig, TimeValue evictIdleAfter) {
 		this.pool = pool;
 		this.store = store;
 		this.counts = counts;
 		this.retryBudget = retryBudget;
 		this.defaultRequestConfig = defaultRequestConfig;
-		HttpClientBuilder builder = (store != null)
-				? new Builder(retryBudget, counts, statusHeader).setHttpCacheStorage(new GuardedHttpCacheStorage(store))
-					.setCacheConfig(cacheConfig)
-				: new Builder(retryBudget, null, false);
+		HttpClientBuilder builder;
+		if (store != null) {
+			GuardedHttpCacheStorage storage = new GuardedHttpCacheStorage(store,
+					cacheConfig.isSharedCache() ? identityHeaders : List.of());
+			StaleIfUnreachable stale = staleIfUnreachable.isZero() ? null
+					: new StaleIfUnreachable(storage, staleIfUnreachable, cacheConfig.isSharedCache());
+			builder = new Builder(retryBudget, counts, statusHeader, collapseRequests, stale)
+				.setHttpCacheStorage(storage)
+				.setCacheConfig(cacheConfig);
+		}
+		else {
+			builder = new Builder(retryBudget, null, false, false, null);
+		}
 		this.client = builder.setConnectionManager(pool)
 			.setConnectionManagerShared(false)
 			.setDefaultRequestConfig(defaultRequestConfig)
@@ -154,28 +173,40 @@ public final class SharedHttpClient implements AutoCloseable {
 
 		private final boolean statusHeader;
 
-		Builder(RetryBudget retryBudget, CacheOutcomeCounts counts, boolean statusHeader) {
+		private final boolean collapseRequests;
+
+		private final StaleIfUnreachable staleIfUnreachable;
+
+		Builder(RetryBudget retryBudget, CacheOutcomeCounts counts, boolean statusHeader, boolean collapseRequests,
+				StaleIfUnreachable staleIfUnreachable) {
 			this.retryBudget = retryBudget;
 			this.counts = counts;
 			this.statusHeader = statusHeader;
+			this.collapseRequests = collapseRequests;
+			this.staleIfUnreachable = staleIfUnreachable;
 		}
 
 		@Override
 		protected void customizeExecChain(NamedElementChain<ExecChainHandler> chain) {
-			chain.addFirst((request, scope, next) -> {
-				this.retryBudget.deposit();
-				return next.proceed(request, scope);
-			}, "resilience-retry-budget");
+			if (this.counts != null) {
+				super.customizeExecChain(chain);
+			}
+			chain.addBefore(ChainElement.PROTOCOL.name(), new RetryBudgetDeposit(this.retryBudget),
+					RetryBudgetDeposit.NAME);
 			if (this.counts == null) {
 				return;
 			}
-			super.customizeExecChain(chain);
 			String caching = ChainElement.CACHING.name();
-			chain.addBefore(caching, new CacheOutcomeRecorder(this.counts, this.statusHeader),
+			chain.addBefore(caching, new CacheOutcomeRecorder(this.counts, this.statusHeader, this.staleIfUnreachable),
 					CacheOutcomeRecorder.NAME);
 			chain.addBefore(caching, new ConditionalRequestNormalizer(), ConditionalRequestNormalizer.NAME);
 			chain.addAfter(caching, new OriginErrorRecorder(), OriginErrorRecorder.NAME);
 			chain.addAfter(caching, new FreshnessHeaderNormalizer(), FreshnessHeaderNormalizer.NAME);
+			if (this.collapseRequests) {
+				RequestCollapser collapser = new RequestCollapser(this.counts);
+				chain.addBefore(caching, collapser.above(), RequestCollapser.ABOVE);
+				chain.addBefore(RetryBudgetDeposit.NAME, collapser.below(), RequestCollapser.BELOW);
+			}
 		}
 
 	}

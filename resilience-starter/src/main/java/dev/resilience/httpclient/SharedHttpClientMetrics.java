@@ -8,7 +8,8 @@ import io.micrometer.core.instrument.binder.httpcomponents.hc5.PoolingHttpClient
 
 /**
  * Metrics of the shared client: {@code resilience.http.cache.requests} (function counters over
- * {@link CacheOutcomeCounts}, tag {@code outcome}), {@code resilience.http.cache.entries} and
+ * {@link CacheOutcomeCounts}, tag {@code outcome}), {@code resilience.http.cache.collapsed} (followers served through
+ * request collapsing), {@code resilience.http.cache.entries} and
  * {@code resilience.http.cache.size} (where the store can tell), and the pool metrics of Micrometer's HttpClient 5
  * binder ({@code httpcomponents.httpclient.pool.*}, tag {@code httpclient=shared}). Nothing on the request path
  * touches Micrometer.
@@ -17,6 +18,9 @@ public final class SharedHttpClientMetrics implements MeterBinder {
 
 	/** Name of the cache outcome counter. */
 	public static final String CACHE_REQUESTS = "resilience.http.cache.requests";
+
+	/** Name of the counter of requests served through request collapsing. */
+	public static final String CACHE_COLLAPSED = "resilience.http.cache.collapsed";
 
 	private final SharedHttpClient client;
 
@@ -38,6 +42,9 @@ public final class SharedHttpClientMetrics implements MeterBinder {
 				.tag("outcome", outcome.tag())
 				.register(registry);
 		}
+		FunctionCounter.builder(CACHE_COLLAPSED, counts, CacheOutcomeCounts::collapsed)
+			.description("Requests that waited for a concurrent request to the same URL and were served what it stored")
+			.register(registry);
 		if (store.entryCount() >= 0) {
 			Gauge.builder("resilience.http.cache.entries", store, HttpCacheStore::entryCount)
 				.description("Entries in the shared HTTP cache")

@@ -8,7 +8,7 @@ import org.apache.hc.core5.pool.PoolStats;
 
 /**
  * The {@code http-client} section of the {@code resilience} actuator endpoint: pool state, cache store, entries,
- * bytes, outcome counts and hit ratio, and the retries the budget would allow now.
+ * bytes, outcome counts and hit ratio, requests served through collapsing, and the retries the budget would allow now.
  */
 public final class SharedHttpClientSection implements ResilienceSection {
 
@@ -48,6 +48,7 @@ public final class SharedHttpClientSection implements ResilienceSection {
 			}
 			cache.put("outcomes", counts);
 			cache.put("hitRatio", outcomes.hitRatio());
+			cache.put("collapsed", outcomes.collapsed());
 		}
 		section.put("cache", cache);
 		section.put("retryBudget", this.client.retryBudget().available());

@@ -8,8 +8,10 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpServer;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -37,6 +39,8 @@ class SharedClientHttpRequestFactoryBuilderTests {
 
 	private final CountDownLatch release = new CountDownLatch(1);
 
+	private final AtomicInteger cachedRequests = new AtomicInteger();
+
 	private HttpServer origin;
 
 	private SharedHttpClient shared;
@@ -60,10 +64,16 @@ class SharedClientHttpRequestFactoryBuilderTests {
 			respond(exchange, 302, "");
 		});
 		this.origin.createContext("/target", (exchange) -> respond(exchange, 200, "target"));
+		this.origin.createContext("/cached", (exchange) -> {
+			this.cachedRequests.incrementAndGet();
+			exchange.getResponseHeaders().add("Cache-Control", "max-age=600");
+			respond(exchange, 200, "cached");
+		});
 		this.origin.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
 		this.origin.start();
 		this.shared = new SharedHttpClient(PoolingHttpClientConnectionManagerBuilder.create().build(),
-				new MemoryHttpCacheStore(100, 1024 * 1024), CacheConfig.DEFAULT, new CacheOutcomeCounts(), false, 1,
+				new MemoryHttpCacheStore(100, 1024 * 1024), CacheConfig.DEFAULT, new CacheOutcomeCounts(), false, true,
+				Duration.ZERO, List.of(), 1,
 				new RetryBudget(0.1, 10), RequestConfig.DEFAULT, TimeValue.ofSeconds(30));
 		this.builder = new SharedClientHttpRequestFactoryBuilder(this.shared, false, 1);
 	}
@@ -116,6 +126,54 @@ class SharedClientHttpRequestFactoryBuilderTests {
 			.createRequest(uri("/target"), HttpMethod.GET)
 			.execute()) {
 			assertThat(new String(response.getBody().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("target");
+		}
+	}
+
+	@Test
+	void cacheHitsDoNotDepositIntoTheRetryBudget() throws IOException {
+		RetryBudget budget = emptyBudget();
+		HttpComponentsClientHttpRequestFactory factory = this.builder.build(null);
+		for (int i = 0; i < 30; i++) {
+			get(factory, "/cached");
+		}
+		assertThat(this.cachedRequests).hasValue(1);
+		// one origin request deposits 0.1 of a retry; 29 hits deposit nothing
+		assertThat(budget.available()).isZero();
+	}
+
+	@Test
+	void originRequestsOfTheSharedPoolDepositIntoTheRetryBudget() throws IOException {
+		RetryBudget budget = emptyBudget();
+		HttpComponentsClientHttpRequestFactory factory = this.builder.build(null);
+		for (int i = 0; i < 30; i++) {
+			get(factory, "/target");
+		}
+		assertThat(budget.available()).isEqualTo(3);
+	}
+
+	@Test
+	void originRequestsOfAClientWithItsOwnPoolDepositIntoTheRetryBudget() throws IOException {
+		RetryBudget budget = emptyBudget();
+		HttpComponentsClientHttpRequestFactory factory = this.builder
+			.build(HttpClientSettings.defaults().withInetAddressFilter(InetAddressFilter.all()));
+		for (int i = 0; i < 30; i++) {
+			get(factory, "/target");
+		}
+		assertThat(budget.available()).isEqualTo(3);
+	}
+
+	private RetryBudget emptyBudget() {
+		RetryBudget budget = this.shared.retryBudget();
+		while (budget.tryWithdraw()) {
+			// spend the initial burst
+		}
+		return budget;
+	}
+
+	private void get(HttpComponentsClientHttpRequestFactory factory, String path) throws IOException {
+		try (ClientHttpResponse response = factory.createRequest(uri(path), HttpMethod.GET).execute()) {
+			assertThat(response.getStatusCode().value()).isEqualTo(200);
+			response.getBody().readAllBytes();
 		}
 	}
 

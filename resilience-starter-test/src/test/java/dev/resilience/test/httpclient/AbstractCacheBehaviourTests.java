@@ -4,7 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,12 +33,14 @@ import org.springframework.boot.restclient.RestTemplateBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.client.HttpServerErrorException;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 
 import static dev.resilience.test.httpclient.CacheOutcomeAssert.assertThatCacheOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * Behaviour of the shared caching client through Boot-built {@link RestClient}s against a real local origin. Runs once
@@ -40,7 +48,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 @SpringBootTest(classes = AbstractCacheBehaviourTests.App.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
 		properties = { "resilience.http-client.cache.status-header=true", "spring.http.clients.connect-timeout=2s",
-				"spring.http.clients.read-timeout=10s" })
+				"spring.http.clients.read-timeout=10s", "resilience.http-client.cache.identity-headers=X-User-Id" })
 abstract class AbstractCacheBehaviourTests {
 
 	static RecordingOrigin origin;
@@ -99,6 +107,85 @@ abstract class AbstractCacheBehaviourTests {
 	}
 
 	@Test
+	void twentyConcurrentCallersOnAColdUrlWithASlowOriginMakeOneOriginRequest() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		origin.respond("/collapse", (request) -> {
+			await(release);
+			return OriginResponse.ok("collapsed body").cacheControl("max-age=60");
+		});
+		long collapsedBefore = this.sharedHttpClient.outcomes().collapsed();
+		ExecutorService callers = Executors.newFixedThreadPool(20);
+		try {
+			assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+				List<Future<ResponseEntity<String>>> responses = new ArrayList<>();
+				for (int i = 0; i < 20; i++) {
+					responses.add(callers.submit(() -> get(this.builder.build(), "/collapse")));
+				}
+				// release the origin only when the other 19 callers wait for the first one
+				while (origin.requestCount("/collapse") < 1 || waitingForALeader() < 19) {
+					Thread.sleep(10);
+				}
+				release.countDown();
+				for (Future<ResponseEntity<String>> response : responses) {
+					assertThat(response.get().getBody()).isEqualTo("collapsed body");
+				}
+				assertThat(origin.requestCount("/collapse")).isEqualTo(1);
+				assertThat(this.sharedHttpClient.outcomes().collapsed() - collapsedBefore).isEqualTo(19);
+				assertThat(this.meterRegistry.get("resilience.http.cache.collapsed").functionCounter().count())
+					.isGreaterThanOrEqualTo(19);
+				assertThat(this.section.describe()).extractingByKey("cache")
+					.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+					.containsKey("collapsed");
+			});
+		}
+		finally {
+			release.countDown();
+			callers.shutdownNow();
+		}
+	}
+
+	private static long waitingForALeader() {
+		return Thread.getAllStackTraces()
+			.values()
+			.stream()
+			.filter((stack) -> Arrays.stream(stack)
+				.anyMatch((frame) -> frame.getClassName().equals("dev.resilience.httpclient.RequestCollapser")
+						&& frame.getMethodName().equals("await")))
+			.count();
+	}
+
+	private static void await(CountDownLatch latch) {
+		try {
+			latch.await(60, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	// RFC 9111 dropped RFC 2616's query-string exclusion: a validator-only response is stored and revalidated
+	@ParameterizedTest
+	@ValueSource(strings = { "no-cache", "no-cache, must-revalidate", "" })
+	void aValidatorOnlyResponseToAUrlWithAQueryStringIsStoredAndRevalidated(String cacheControl) {
+		String path = "/search-" + Integer.toHexString(cacheControl.hashCode());
+		origin.respond(path, (request) -> {
+			OriginResponse response = "\"q1\"".equals(request.header("If-None-Match")) ? OriginResponse.notModified()
+					: OriginResponse.ok("results");
+			response.etag("\"q1\"");
+			return cacheControl.isEmpty() ? response : response.cacheControl(cacheControl);
+		});
+		RestClient client = this.builder.build();
+		String uri = path + "?q=weather&page=2";
+		assertThatCacheOutcome(get(client, uri)).isMiss();
+		ResponseEntity<String> second = get(client, uri);
+		assertThat(second.getStatusCode().value()).isEqualTo(200);
+		assertThat(second.getBody()).isEqualTo("results");
+		assertThatCacheOutcome(second).isRevalidated();
+		assertThat(origin.requests(path)).hasSize(2);
+		assertThat(origin.requests(path).get(1).header("If-None-Match")).isEqualTo("\"q1\"");
+	}
+
+	@Test
 	void restTemplateFromBootsBuilderSharesTheCacheWithRestClient() {
 		origin.respond("/template", (request) -> OriginResponse.ok("template body").cacheControl("max-age=60"));
 		assertThatCacheOutcome(get(this.builder.build(), "/template")).isMiss();
@@ -131,6 +218,32 @@ abstract class AbstractCacheBehaviourTests {
 		assertThat(get(client, "/me", HttpHeaders.AUTHORIZATION, "Bearer bob").getBody()).isEqualTo("for Bearer bob");
 		assertThat(get(client, "/me", HttpHeaders.AUTHORIZATION, "Bearer alice").getBody()).isEqualTo("for Bearer alice");
 		assertThat(origin.requestCount("/me")).isEqualTo(3);
+	}
+
+	@Test
+	void callersWithDifferentIdentityHeadersNeverSeeEachOthersResponse() {
+		origin.respond("/mine", (request) -> OriginResponse
+			.ok("for " + request.header("X-User-Id") + " " + request.header("Cookie"))
+			.cacheControl("max-age=60"));
+		RestClient client = this.builder.build();
+		assertThat(get(client, "/mine", "X-User-Id", "alice").getBody()).isEqualTo("for alice null");
+		assertThat(get(client, "/mine", "X-User-Id", "bob").getBody()).isEqualTo("for bob null");
+		assertThat(get(client, "/mine", "X-User-Id", "alice").getBody()).isEqualTo("for alice null");
+		assertThat(get(client, "/mine", HttpHeaders.COOKIE, "session=a").getBody()).isEqualTo("for null session=a");
+		assertThat(get(client, "/mine", HttpHeaders.COOKIE, "session=b").getBody()).isEqualTo("for null session=b");
+		assertThat(origin.requestCount("/mine")).isEqualTo(5);
+	}
+
+	@Test
+	void aResponseToAUserSpecificRequestIsSharedWhenTheOriginSaysSo() {
+		origin.respond("/everyone", (request) -> OriginResponse.ok("for " + request.header("X-User-Id"))
+			.cacheControl("public, max-age=60"));
+		RestClient client = this.builder.build();
+		assertThat(get(client, "/everyone", "X-User-Id", "alice").getBody()).isEqualTo("for alice");
+		ResponseEntity<String> bob = get(client, "/everyone", "X-User-Id", "bob");
+		assertThat(bob.getBody()).isEqualTo("for alice");
+		assertThatCacheOutcome(bob).isHit();
+		assertThat(origin.requestCount("/everyone")).isEqualTo(1);
 	}
 
 	@Test
@@ -338,7 +451,8 @@ abstract class AbstractCacheBehaviourTests {
 	@Test
 	void originDownGivesTheCallersNormalErrorUnlessTheResponseAllowsStaleIfError() throws IOException {
 		RecordingOrigin own = RecordingOrigin.start();
-		own.respond("/plain", staleWithETag("\"p1\"", "", "plain"));
+		// stale for longer than resilience.http-client.cache.stale-if-unreachable (1m by default)
+		own.respond("/plain", staleWithETag("\"p1\"", "", "plain", Duration.ofMinutes(10)));
 		own.respond("/tolerant", staleWithETag("\"t1\"", ", stale-if-error=600", "tolerant"));
 		RestClient client = this.builder.build();
 		assertThat(client.get().uri(own.uri("/plain")).retrieve().body(String.class)).isEqualTo("plain");
@@ -351,11 +465,68 @@ abstract class AbstractCacheBehaviourTests {
 		assertThatCacheOutcome(stale).isStale();
 	}
 
+	@Test
+	void originGoneServesTheStaleResponseWithinTheBoundAndAnErrorBeyondIt() throws IOException {
+		RecordingOrigin gone = RecordingOrigin.start();
+		gone.respond("/within", staleWithETag("\"w1\"", "", "within the bound", Duration.ofSeconds(10)));
+		gone.respond("/beyond", staleWithETag("\"b1\"", "", "beyond the bound", Duration.ofMinutes(10)));
+		gone.respond("/must-revalidate",
+				staleWithETag("\"m1\"", ", must-revalidate", "must revalidate", Duration.ofSeconds(10)));
+		RestClient client = this.builder.build();
+		for (String path : new String[] { "/within", "/beyond", "/must-revalidate" }) {
+			assertThatCacheOutcome(client.get().uri(gone.uri(path)).retrieve().toEntity(String.class)).isMiss();
+		}
+		double staleBefore = outcomeCount(CacheOutcome.STALE);
+		gone.close();
+		ResponseEntity<String> stale = client.get().uri(gone.uri("/within")).retrieve().toEntity(String.class);
+		assertThat(stale.getStatusCode().value()).isEqualTo(200);
+		assertThat(stale.getBody()).isEqualTo("within the bound");
+		assertThat(stale.getHeaders().getETag()).isEqualTo("\"w1\"");
+		assertThat(Long.parseLong(stale.getHeaders().getFirst("Age"))).isGreaterThanOrEqualTo(70);
+		assertThatCacheOutcome(stale).isStale();
+		assertThat(stale.getHeaders().getFirst("Cache-Status")).isEqualTo(CacheOutcome.STALE.cacheStatus());
+		assertThat(outcomeCount(CacheOutcome.STALE)).isEqualTo(staleBefore + 1);
+		assertThatExceptionOfType(ResourceAccessException.class)
+			.isThrownBy(() -> client.get().uri(gone.uri("/beyond")).retrieve().toEntity(String.class));
+		assertThatExceptionOfType(ResourceAccessException.class)
+			.isThrownBy(() -> client.get().uri(gone.uri("/must-revalidate")).retrieve().toEntity(String.class));
+	}
+
+	@Test
+	void aServerErrorOfAReachableOriginIsNotReplacedByTheStaleResponse() {
+		AtomicBoolean failing = new AtomicBoolean();
+		Function<RecordedRequest, OriginResponse> stale = staleWithETag("\"e1\"", "", "before the error",
+				Duration.ofSeconds(10));
+		origin.respond("/server-error",
+				(request) -> failing.get() ? OriginResponse.status(503).body("down") : stale.apply(request));
+		RestClient client = this.builder.build();
+		assertThat(get(client, "/server-error").getBody()).isEqualTo("before the error");
+		failing.set(true);
+		assertThatExceptionOfType(HttpServerErrorException.ServiceUnavailable.class)
+			.isThrownBy(() -> get(client, "/server-error"));
+	}
+
+	private double outcomeCount(CacheOutcome outcome) {
+		return this.meterRegistry.get("resilience.http.cache.requests")
+			.tag("outcome", outcome.tag())
+			.functionCounter()
+			.count();
+	}
+
 	/**
 	 * Answers with a response that is already stale when it arrives (dated two minutes ago, max-age one minute) and
 	 * with {@code 304} when {@code If-None-Match} names the entity tag.
 	 */
 	static Function<RecordedRequest, OriginResponse> staleWithETag(String etag, String extraDirectives, String body) {
+		return staleWithETag(etag, extraDirectives, body, Duration.ofMinutes(1));
+	}
+
+	/**
+	 * Answers with a response that is already stale by {@code staleBy} when it arrives (max-age one minute, dated that
+	 * much earlier) and with {@code 304} when {@code If-None-Match} names the entity tag.
+	 */
+	static Function<RecordedRequest, OriginResponse> staleWithETag(String etag, String extraDirectives, String body,
+			Duration staleBy) {
 		return (request) -> {
 			if (etag.equals(request.header("If-None-Match"))) {
 				return OriginResponse.notModified().etag(etag).cacheControl("max-age=60" + extraDirectives);
@@ -363,7 +534,7 @@ abstract class AbstractCacheBehaviourTests {
 			return OriginResponse.ok(body)
 				.etag(etag)
 				.cacheControl("max-age=60" + extraDirectives)
-				.header("Date", OriginResponse.httpDate(Instant.now().minus(Duration.ofMinutes(2))));
+				.header("Date", OriginResponse.httpDate(Instant.now().minus(Duration.ofMinutes(1)).minus(staleBy)));
 		};
 	}
 

@@ -2,6 +2,8 @@ package dev.resilience.httpclient.autoconfigure;
 
 import java.io.File;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import dev.resilience.support.PropertyChecks;
 
@@ -100,6 +102,13 @@ public class SharedHttpClientProperties implements Validator {
 			errors.rejectValue("cache.store", "required", "must be one of memory, caffeine, ehcache");
 		}
 		PropertyChecks.atLeast(errors, "cache.maxEntries", cache.maxEntries, 1);
+		PropertyChecks.notNegative(errors, "cache.staleIfUnreachable", cache.staleIfUnreachable);
+		for (String header : cache.identityHeaders) {
+			if (header == null || !header.trim().matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+				errors.rejectValue("cache.identityHeaders", "token",
+						"must be header names, but contains '" + header + "'");
+			}
+		}
 		positive(errors, "cache.maxObjectSize", cache.maxObjectSize);
 		positive(errors, "cache.maxSize", cache.maxSize);
 		if (cache.maxObjectSize != null && cache.maxSize != null && cache.maxObjectSize.compareTo(cache.maxSize) > 0) {
@@ -107,7 +116,12 @@ public class SharedHttpClientProperties implements Validator {
 					"must not exceed resilience.http-client.cache.max-size (" + cache.maxSize + ")");
 		}
 		Ehcache ehcache = cache.ehcache;
-		PropertyChecks.atLeast(errors, "cache.ehcache.heapEntries", ehcache.heapEntries, 1);
+		positive(errors, "cache.ehcache.heapSize", ehcache.heapSize);
+		if (cache.store == Store.EHCACHE && ehcache.heapSize != null && cache.maxObjectSize != null
+				&& ehcache.heapSize.compareTo(cache.maxObjectSize) < 0) {
+			errors.rejectValue("cache.ehcache.heapSize", "range",
+					"must be at least resilience.http-client.cache.max-object-size (" + cache.maxObjectSize + ")");
+		}
 		notNegative(errors, "cache.ehcache.offHeapSize", ehcache.offHeapSize);
 		notNegative(errors, "cache.ehcache.diskSize", ehcache.diskSize);
 		Retry retry = properties.retry;
@@ -239,7 +253,8 @@ public class SharedHttpClientProperties implements Validator {
 		private boolean shared = true;
 
 		/**
-		 * Most entries kept by the memory store.
+		 * Most entries kept by the memory store: each entry counts at least max-size / max-entries bytes towards
+		 * max-size.
 		 */
 		private int maxEntries = 1000;
 
@@ -270,6 +285,26 @@ public class SharedHttpClientProperties implements Validator {
 		 * Whether each response carries a debug Cache-Status header (RFC 9211 syntax) naming the cache outcome.
 		 */
 		private boolean statusHeader = false;
+
+		/**
+		 * Whether concurrent GET requests that must go to the origin for the same URL (a miss or a revalidation) wait
+		 * for one origin exchange and are then served what it stored. A waiter gives up at its own read timeout.
+		 */
+		private boolean collapseRequests = true;
+
+		/**
+		 * How long past its freshness lifetime a stored response may be served when revalidating it fails because
+		 * the origin cannot be reached (connection refused, reset or timed out); 0 to never. Not for 5xx answers,
+		 * which stale-if-error governs.
+		 */
+		private Duration staleIfUnreachable = Duration.ofMinutes(1);
+
+		/**
+		 * Request headers that identify the end user, besides Authorization and Cookie (always), for example
+		 * X-User-Id. A response to a request that carries one is stored only when the origin allows a shared cache to
+		 * reuse it for other users (public, s-maxage or must-revalidate).
+		 */
+		private List<String> identityHeaders = new ArrayList<>();
 
 		private final Ehcache ehcache = new Ehcache();
 
@@ -345,6 +380,30 @@ public class SharedHttpClientProperties implements Validator {
 			this.statusHeader = statusHeader;
 		}
 
+		public boolean isCollapseRequests() {
+			return this.collapseRequests;
+		}
+
+		public void setCollapseRequests(boolean collapseRequests) {
+			this.collapseRequests = collapseRequests;
+		}
+
+		public Duration getStaleIfUnreachable() {
+			return this.staleIfUnreachable;
+		}
+
+		public void setStaleIfUnreachable(Duration staleIfUnreachable) {
+			this.staleIfUnreachable = staleIfUnreachable;
+		}
+
+		public List<String> getIdentityHeaders() {
+			return this.identityHeaders;
+		}
+
+		public void setIdentityHeaders(List<String> identityHeaders) {
+			this.identityHeaders = identityHeaders;
+		}
+
 		public Ehcache getEhcache() {
 			return this.ehcache;
 		}
@@ -357,9 +416,10 @@ public class SharedHttpClientProperties implements Validator {
 	public static class Ehcache {
 
 		/**
-		 * Entries kept on the heap.
+		 * Bytes of bodies kept on the heap tier, which Ehcache always has: it holds heap-size / max-object-size
+		 * entries, so that entries of the largest cacheable size fit.
 		 */
-		private long heapEntries = 1000;
+		private DataSize heapSize = DataSize.ofMegabytes(64);
 
 		/**
 		 * Bytes kept off-heap; 0 for no off-heap tier.
@@ -372,16 +432,18 @@ public class SharedHttpClientProperties implements Validator {
 		private DataSize diskSize = DataSize.ofBytes(0);
 
 		/**
-		 * Directory of the disk tier. Defaults to resilience-http-cache in the JVM's temporary directory.
+		 * Directory of the disk tier, which then persists across restarts; give each application (and each JVM)
+		 * its own. Without one, the disk tier lives in a fresh temporary directory of its own, deleted when the
+		 * application stops. Not used without a disk tier.
 		 */
 		private File diskPath;
 
-		public long getHeapEntries() {
-			return this.heapEntries;
+		public DataSize getHeapSize() {
+			return this.heapSize;
 		}
 
-		public void setHeapEntries(long heapEntries) {
-			this.heapEntries = heapEntries;
+		public void setHeapSize(DataSize heapSize) {
+			this.heapSize = heapSize;
 		}
 
 		public DataSize getOffHeapSize() {
@@ -468,7 +530,7 @@ public class SharedHttpClientProperties implements Validator {
 		/** Caffeine (W-TinyLFU), bounded by bytes, entries kept serialised. */
 		CAFFEINE,
 
-		/** Ehcache 3 heap / off-heap / disk tiers, entries kept serialised. */
+		/** Ehcache 3 heap / off-heap / disk tiers, bounded by bytes, entries kept serialised. */
 		EHCACHE
 
 	}

@@ -1,5 +1,14 @@
 package dev.resilience.httpclient.autoconfigure;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import com.sun.net.httpserver.HttpServer;
 import dev.resilience.httpclient.CaffeineHttpCacheStore;
 import dev.resilience.httpclient.EhcacheHttpCacheStore;
 import dev.resilience.httpclient.HttpCacheStore;
@@ -10,24 +19,34 @@ import dev.resilience.httpclient.SharedHttpClientMetrics;
 import dev.resilience.httpclient.SharedHttpClientSection;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.apache.hc.client5.http.impl.cache.CachingHttpClients;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.HttpComponentsClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.JdkClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.autoconfigure.ClientHttpRequestFactoryBuilderCustomizer;
 import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
 import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.http.client.ClientHttpResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@ExtendWith(OutputCaptureExtension.class)
 class SharedHttpClientAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -131,7 +150,7 @@ class SharedHttpClientAutoConfigurationTests {
 	}
 
 	@Test
-	void customizersForAnyBuilderAreAppliedThoseForBootsHttpComponentsBuilderAreSkipped() {
+	void customizersForAnyBuilderAreAppliedThoseForAnotherBuilderTypeAreNamedInAWarn(CapturedOutput output) {
 		this.runner.withUserConfiguration(CustomizerConfiguration.class).run((context) -> {
 			assertThat(context).hasNotFailed();
 			ClientHttpRequestFactoryBuilder<?> builder = context.getBean(ClientHttpRequestFactoryBuilder.class);
@@ -139,6 +158,101 @@ class SharedHttpClientAutoConfigurationTests {
 			ClientHttpRequestFactory factory = builder.build();
 			assertThat(CustomizerConfiguration.customized).isTrue();
 			assertThat(factory).isNotNull();
+			assertThat(output).containsPattern("WARN .*Not applied to the shared HTTP client: "
+					+ "ClientHttpRequestFactoryBuilderCustomizer \\['bootsBuilder', 'jdkBuilder'\\]")
+				.doesNotContain("'anyBuilder'");
+		});
+	}
+
+	@Test
+	void anExplicitFactoryChoiceBacksOffAndSaysSo(CapturedOutput output) {
+		this.runner.withPropertyValues("spring.http.clients.imperative.factory=jdk").run((context) -> {
+			assertThat(context).doesNotHaveBean(SharedHttpClient.class)
+				.doesNotHaveBean(HttpCacheStore.class)
+				.doesNotHaveBean(SharedHttpClientSection.class)
+				.doesNotHaveBean(SharedHttpClientMetrics.class);
+			assertThat(context.getBean(ClientHttpRequestFactoryBuilder.class))
+				.isInstanceOf(JdkClientHttpRequestFactoryBuilder.class);
+			assertThat(output).contains(
+					"Shared HTTP client backed off: spring.http.clients.imperative.factory=jdk chooses Spring Boot's");
+		});
+	}
+
+	@Test
+	void withoutAnExplicitFactoryChoiceNothingIsSaid(CapturedOutput output) {
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(SharedHttpClient.class);
+			assertThat(output).doesNotContain("backed off");
+		});
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "'',Apache-HttpClient/", "jdk,Java-http-client/", "simple,Java/",
+			"http-components,Apache-HttpClient/" })
+	void theClientAnOriginSeesIsTheOneChosen(String factory, String userAgent) throws IOException {
+		HttpServer origin = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+		List<String> userAgents = new CopyOnWriteArrayList<>();
+		origin.createContext("/", (exchange) -> {
+			userAgents.add(exchange.getRequestHeaders().getFirst("User-Agent"));
+			exchange.sendResponseHeaders(204, -1);
+			exchange.close();
+		});
+		origin.start();
+		try {
+			ApplicationContextRunner runner = factory.isEmpty() ? this.runner
+					: this.runner.withPropertyValues("spring.http.clients.imperative.factory=" + factory);
+			runner.run((context) -> {
+				ClientHttpRequestFactory requestFactory = context.getBean(ClientHttpRequestFactoryBuilder.class)
+					.build(HttpClientSettings.defaults());
+				URI uri = URI.create("http://127.0.0.1:" + origin.getAddress().getPort() + "/");
+				try (ClientHttpResponse response = requestFactory.createRequest(uri, HttpMethod.GET).execute()) {
+					assertThat(response.getStatusCode().value()).isEqualTo(204);
+				}
+				assertThat(context.containsBean("sharedHttpClient")).isEqualTo(factory.isEmpty());
+			});
+		}
+		finally {
+			origin.stop(0);
+		}
+		assertThat(userAgents).singleElement(InstanceOfAssertFactories.STRING).startsWith(userAgent);
+	}
+
+	@Test
+	void disabledWithAnExplicitFactoryLeavesBootsChoice() {
+		this.runner
+			.withPropertyValues("resilience.http-client.enabled=false", "spring.http.clients.imperative.factory=jdk")
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(SharedHttpClient.class);
+				assertThat(context.getBean(ClientHttpRequestFactoryBuilder.class))
+					.isInstanceOf(JdkClientHttpRequestFactoryBuilder.class);
+			});
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "0B", "16MB" })
+	void twoApplicationsWithTheDefaultEhcacheDirectoryDoNotCollide(String diskSize) {
+		ApplicationContextRunner ehcache = this.runner.withPropertyValues("resilience.http-client.cache.store=ehcache",
+				"resilience.http-client.cache.ehcache.disk-size=" + diskSize);
+		ehcache.run((first) -> ehcache.run((second) -> {
+			assertThat(first).hasNotFailed();
+			assertThat(second).hasNotFailed();
+			Path firstDirectory = first.getBean(EhcacheHttpCacheStore.class).temporaryDirectory();
+			Path secondDirectory = second.getBean(EhcacheHttpCacheStore.class).temporaryDirectory();
+			if (diskSize.equals("0B")) {
+				assertThat(firstDirectory).isNull();
+				assertThat(secondDirectory).isNull();
+			}
+			else {
+				assertThat(firstDirectory).isDirectory().isNotEqualTo(secondDirectory);
+			}
+		}));
+	}
+
+	@Test
+	void ehcacheStoreWithoutADiskTierNeedsNoDirectory() {
+		this.runner.withPropertyValues("resilience.http-client.cache.store=ehcache").run((context) -> {
+			assertThat(context).hasSingleBean(EhcacheHttpCacheStore.class);
+			assertThat(context.getBean(EhcacheHttpCacheStore.class).temporaryDirectory()).isNull();
 		});
 	}
 
@@ -153,7 +267,9 @@ class SharedHttpClientAutoConfigurationTests {
 			"resilience.http-client.cache.max-entries=0|cache.maxEntries",
 			"resilience.http-client.retry.budget=1.5|retry.budget",
 			"resilience.http-client.retry.max-retries=10|retry.maxRetries",
-			"resilience.http-client.cache.ehcache.disk-size=-1MB|cache.ehcache.diskSize" })
+			"resilience.http-client.cache.ehcache.disk-size=-1MB|cache.ehcache.diskSize",
+			"resilience.http-client.cache.ehcache.heap-size=0B|cache.ehcache.heapSize",
+			"resilience.http-client.cache.stale-if-unreachable=-1s|cache.staleIfUnreachable" })
 	void invalidPropertyFailsStartupNamingIt(String property, String field) {
 		this.runner.withPropertyValues(property)
 			.run((context) -> assertThat(context).getFailure()
@@ -197,6 +313,21 @@ class SharedHttpClientAutoConfigurationTests {
 			return (builder) -> builder.withHttpClientCustomizer((httpClientBuilder) -> {
 				throw new IllegalStateException("must not be applied to the shared client");
 			});
+		}
+
+		@Bean
+		JdkCustomizer jdkBuilder() {
+			return new JdkCustomizer();
+		}
+
+	}
+
+	static class JdkCustomizer
+			implements ClientHttpRequestFactoryBuilderCustomizer<JdkClientHttpRequestFactoryBuilder> {
+
+		@Override
+		public JdkClientHttpRequestFactoryBuilder customize(JdkClientHttpRequestFactoryBuilder builder) {
+			throw new IllegalStateException("must not be applied to the shared client");
 		}
 
 	}
