@@ -161,9 +161,10 @@ public class SharedHttpClientProperties implements Validator {
 		private int maxPerRoute = 50;
 
 		/**
-		 * Longest a request waits to lease a connection from a full pool before it fails.
+		 * Longest a request waits to lease a connection from a full pool before it fails. The timeout defaults set it
+		 * to resilience.timeouts.connect.
 		 */
-		private Duration acquireTimeout = Duration.ofSeconds(5);
+		private Duration acquireTimeout = Duration.ofSeconds(3);
 
 		/**
 		 * Longest a connection is used, however busy; bounds how long a DNS change or a rebalanced origin goes
