@@ -15,15 +15,12 @@ public class SheddingSection implements ResilienceSection {
 
 	private final LoadShedder shedder;
 
-	private final double threshold;
+	private final SheddableHandlers handlers;
 
-	private final boolean dryRun;
-
-	public SheddingSection(PressureGauge gauge, LoadShedder shedder, double threshold, boolean dryRun) {
+	public SheddingSection(PressureGauge gauge, LoadShedder shedder, SheddableHandlers handlers) {
 		this.gauge = gauge;
 		this.shedder = shedder;
-		this.threshold = threshold;
-		this.dryRun = dryRun;
+		this.handlers = handlers;
 	}
 
 	@Override
@@ -40,8 +37,9 @@ public class SheddingSection implements ResilienceSection {
 		section.put("capacitySource", capacity.source());
 		section.put("inFlight", this.gauge.inFlight());
 		section.put("pressure", this.gauge.pressure());
-		section.put("threshold", this.threshold);
-		section.put("dryRun", this.dryRun);
+		section.put("threshold", this.handlers.globalThreshold());
+		section.put("tiers", this.handlers.tierThresholds());
+		section.put("dryRun", this.shedder.isDryRun());
 		section.put("rejected", this.shedder.rejected());
 		section.put("wouldHaveRejected", this.shedder.wouldHaveRejected());
 		return section;
