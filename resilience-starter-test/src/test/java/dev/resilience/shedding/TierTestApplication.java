@@ -58,6 +58,12 @@ class TierTestApplication {
 			return "annotated";
 		}
 
+		@Sheddable
+		@GetMapping("/global")
+		String global() {
+			return "global";
+		}
+
 		@Sheddable(tier = "batch", thresholdString = "${test.own-threshold}")
 		@GetMapping("/library/own")
 		String own() {
