@@ -64,8 +64,8 @@ public class SheddingProperties implements Validator {
 	private boolean dryRun = false;
 
 	/**
-	 * Named tiers: a threshold that @Sheddable(tier = "name") endpoints and the handlers matched by the tier's path
-	 * rules are shed at.
+	 * Named tiers, each with a 'threshold' (required) that @Sheddable(tier = "name") endpoints and the handlers
+	 * matched by its 'paths' rules are shed at.
 	 */
 	private Map<String, Tier> tiers = new LinkedHashMap<>();
 
