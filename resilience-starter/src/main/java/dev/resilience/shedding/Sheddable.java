@@ -35,7 +35,8 @@ public @interface Sheddable {
 	/**
 	 * Pressure (in-flight requests / worker capacity) at or above which this endpoint is shed, in {@code (0, 1]}.
 	 * A lower value sheds the endpoint earlier: give the least important endpoints the lowest thresholds to express
-	 * priority tiers. Defaults to the global {@code resilience.shedding.threshold}.
+	 * priority tiers. Wins over the {@link #tier()}'s threshold. Defaults to the tier's threshold, else the global
+	 * {@code resilience.shedding.threshold}.
 	 * @return the threshold, or {@link #GLOBAL_THRESHOLD}
 	 */
 	double threshold() default GLOBAL_THRESHOLD;
