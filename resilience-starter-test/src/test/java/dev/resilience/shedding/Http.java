@@ -22,10 +22,19 @@ final class Http {
 	}
 
 	static HttpResponse<String> get(int port, String path) {
+		return send(port, "GET", path, null);
+	}
+
+	static HttpResponse<String> send(int port, String method, String path, String json) {
 		try {
-			return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-				.timeout(Duration.ofSeconds(30))
-				.build(), HttpResponse.BodyHandlers.ofString());
+			HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+				.timeout(Duration.ofSeconds(30));
+			if (json != null) {
+				request.header("Content-Type", "application/json");
+			}
+			request.method(method, (json != null) ? HttpRequest.BodyPublishers.ofString(json)
+					: HttpRequest.BodyPublishers.noBody());
+			return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

@@ -29,7 +29,7 @@ public class LoadShedder {
 
 	private final RejectionListener listener;
 
-	private final boolean dryRun;
+	private volatile boolean dryRun;
 
 	private final ShedResponse shedResponse;
 
@@ -72,13 +72,14 @@ public class LoadShedder {
 		if (match == null) {
 			return false;
 		}
-		double threshold = this.handlers.thresholdOf(match.handler());
+		double threshold = match.threshold();
 		if (Double.isNaN(threshold) || !this.gauge.isAtOrAbove(threshold)) {
 			return false;
 		}
 		String uriTemplate = match.uriTemplate();
-		this.listener.onRejected(uriTemplate, this.dryRun);
-		if (this.dryRun) {
+		boolean dryRun = this.dryRun;
+		this.listener.onRejected(uriTemplate, dryRun);
+		if (dryRun) {
 			this.wouldHaveRejected.increment();
 			logDryRun(request, uriTemplate, threshold);
 			return false;
@@ -106,6 +107,22 @@ public class LoadShedder {
 
 	private void writeRejection(HttpServletRequest request, HttpServletResponse response) throws IOException {
 		this.shedResponse.write(request, response);
+	}
+
+	/**
+	 * Whether dry-run mode is on: nothing is rejected, what would have been is counted and logged.
+	 * @return whether dry-run mode is on
+	 */
+	public boolean isDryRun() {
+		return this.dryRun;
+	}
+
+	/**
+	 * Switch dry-run mode, at runtime; the next request sees the change.
+	 * @param dryRun whether to reject nothing and only count and log
+	 */
+	public void setDryRun(boolean dryRun) {
+		this.dryRun = dryRun;
 	}
 
 	/**

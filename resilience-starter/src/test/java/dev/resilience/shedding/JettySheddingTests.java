@@ -26,6 +26,9 @@ import org.springframework.resilience.annotation.ConcurrencyLimit;
 import org.springframework.resilience.annotation.EnableResilientMethods;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.servlet.function.RouterFunctions;
+import org.springframework.web.servlet.function.ServerResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,7 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Load shedding on a real Jetty: the capacity is Jetty's pool less the threads its connector leases for good.
  */
 @SpringBootTest(classes = JettySheddingTests.JettyApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = "server.jetty.threads.max=20")
+		properties = { "server.jetty.threads.max=20", "resilience.shedding.tiers.batch.threshold=0.5",
+				"resilience.shedding.tiers.batch.paths=GET /library/**,/fn/**" })
 class JettySheddingTests {
 
 	private static final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -69,6 +73,12 @@ class JettySheddingTests {
 					(value) -> assertThat(Integer.parseInt(value)).isBetween(1, 3));
 			assertThat(client.send(request("/critical"), HttpResponse.BodyHandlers.ofString()).statusCode())
 				.isEqualTo(200);
+			assertThat(client.send(request("/library/feed"), HttpResponse.BodyHandlers.ofString()).statusCode())
+				.as("unannotated, in a tier by a path rule")
+				.isEqualTo(429);
+			assertThat(client.send(request("/fn/feed"), HttpResponse.BodyHandlers.ofString()).statusCode())
+				.as("functional endpoint in a tier by a path rule")
+				.isEqualTo(429);
 		}
 		finally {
 			this.application.release.countDown();
@@ -131,6 +141,16 @@ class JettySheddingTests {
 		@GetMapping("/critical")
 		String critical() {
 			return "critical";
+		}
+
+		@GetMapping("/library/feed")
+		String libraryFeed() {
+			return "feed";
+		}
+
+		@Bean
+		RouterFunction<ServerResponse> feedRoute() {
+			return RouterFunctions.route().GET("/fn/feed", (request) -> ServerResponse.ok().body("feed")).build();
 		}
 
 	}

@@ -189,6 +189,46 @@ class SheddableHandlersTests {
 		assertThat(sheddable.thresholdEntries()).isOne();
 	}
 
+	@Test
+	void pathRuleMakesAnUnannotatedLiteralPathSheddableAndIsRememberedWithIt() {
+		CountingMapping mapping = new CountingMapping();
+		initialize(mapping, 0);
+		register(mapping, get("/reports/{city}"), "report");
+		register(mapping, get("/reports/today"), "critical");
+		SheddableHandlers sheddable = new SheddableHandlers(0.85,
+				List.of(new SheddingTier("batch", 0.4, List.of("GET /reports/today"))), (value) -> value);
+		sheddable.register(List.of(mapping));
+		assertThat(sheddable.lowestThreshold()).isEqualTo(0.4);
+		for (int i = 0; i < 3; i++) {
+			SheddableHandlers.Match today = sheddable.sheddableHandlerFor(request("GET", "/reports/today"));
+			assertThat(today.handler().getMethod().getName()).isEqualTo("critical");
+			assertThat(today.uriTemplate()).isEqualTo("/reports/today");
+			assertThat(today.threshold()).isEqualTo(0.4);
+		}
+		assertThat(mapping.lookups).as("looked up once, then remembered").isOne();
+		assertThat(sheddable.sheddableHandlerFor(request("GET", "/reports/lyon")).threshold())
+			.as("the annotated handler keeps its threshold")
+			.isEqualTo(0.85);
+		sheddable.setTierThreshold("batch", 0.7);
+		assertThat(sheddable.sheddableHandlerFor(request("GET", "/reports/today")).threshold()).isEqualTo(0.7);
+		assertThat(sheddable.lowestThreshold()).isEqualTo(0.7);
+	}
+
+	@Test
+	void pathRuleWithoutAnAnnotatedPatternIsAnsweredWithoutALookup() {
+		CountingMapping mapping = new CountingMapping();
+		initialize(mapping, 0);
+		register(mapping, get("/feeds/{id}"), "critical");
+		SheddableHandlers sheddable = new SheddableHandlers(0.85,
+				List.of(new SheddingTier("batch", 0.4, List.of("/feeds/**"))), (value) -> value);
+		sheddable.register(List.of(mapping));
+		SheddableHandlers.Match feed = sheddable.sheddableHandlerFor(request("POST", "/feeds/7"));
+		assertThat(feed.uriTemplate()).isEqualTo("/feeds/**");
+		assertThat(feed.threshold()).isEqualTo(0.4);
+		assertThat(sheddable.sheddableHandlerFor(request("GET", "/places/7"))).isNull();
+		assertThat(mapping.lookups).isZero();
+	}
+
 	private void assertResolvesTo(SheddableHandlers sheddable, MockHttpServletRequest request, String method,
 			String uriTemplate) {
 		SheddableHandlers.Match match = sheddable.handlerFor(request);

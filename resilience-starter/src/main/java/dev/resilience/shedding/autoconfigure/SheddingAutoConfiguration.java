@@ -1,5 +1,6 @@
 package dev.resilience.shedding.autoconfigure;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import dev.resilience.shedding.ConcurrencyLimitRejectionResolver;
@@ -13,6 +14,7 @@ import dev.resilience.shedding.ShedResponse;
 import dev.resilience.shedding.SheddableHandlers;
 import dev.resilience.shedding.SheddingMetrics;
 import dev.resilience.shedding.SheddingSection;
+import dev.resilience.shedding.SheddingTier;
 import dev.resilience.shedding.TomcatWorkerPoolProbe;
 import dev.resilience.shedding.WorkerPoolCapacityListener;
 import dev.resilience.shedding.WorkerPoolProbe;
@@ -34,7 +36,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.web.servlet.DispatcherServlet;
-import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping;
+import org.springframework.web.servlet.HandlerMapping;
 
 /**
  * Auto-configuration of load shedding for Spring MVC applications on an embedded servlet server.
@@ -75,13 +77,16 @@ public final class SheddingAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SheddableHandlers sheddableHandlers(SheddingProperties properties) {
-		return new SheddableHandlers(properties.getThreshold());
+	SheddableHandlers sheddableHandlers(SheddingProperties properties, Environment environment) {
+		List<SheddingTier> tiers = new ArrayList<>();
+		properties.getTiers()
+			.forEach((name, tier) -> tiers.add(new SheddingTier(name, tier.getThreshold(), tier.getPaths())));
+		return new SheddableHandlers(properties.getThreshold(), tiers, environment::resolveRequiredPlaceholders);
 	}
 
 	@Bean
 	SmartInitializingSingleton sheddableHandlersRegistration(SheddableHandlers handlers,
-			ObjectProvider<RequestMappingInfoHandlerMapping> mappings) {
+			ObjectProvider<HandlerMapping> mappings) {
 		return () -> handlers.register(mappings.orderedStream().toList());
 	}
 
@@ -107,8 +112,8 @@ public final class SheddingAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SheddingSection sheddingSection(PressureGauge gauge, LoadShedder shedder, SheddingProperties properties) {
-		return new SheddingSection(gauge, shedder, properties.getThreshold(), properties.isDryRun());
+	SheddingSection sheddingSection(PressureGauge gauge, LoadShedder shedder, SheddableHandlers handlers) {
+		return new SheddingSection(gauge, shedder, handlers);
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -1,6 +1,12 @@
 package dev.resilience.shedding.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.resilience.shedding.PathRule;
 
 import dev.resilience.support.PropertyChecks;
 
@@ -56,6 +62,12 @@ public class SheddingProperties implements Validator {
 	 * production first.
 	 */
 	private boolean dryRun = false;
+
+	/**
+	 * Named tiers, each with a 'threshold' (required) that @Sheddable(tier = "name") endpoints and the handlers
+	 * matched by its 'paths' rules are shed at.
+	 */
+	private Map<String, Tier> tiers = new LinkedHashMap<>();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -113,6 +125,14 @@ public class SheddingProperties implements Validator {
 		this.dryRun = dryRun;
 	}
 
+	public Map<String, Tier> getTiers() {
+		return this.tiers;
+	}
+
+	public void setTiers(Map<String, Tier> tiers) {
+		this.tiers = tiers;
+	}
+
 	@Override
 	public boolean supports(Class<?> type) {
 		return SheddingProperties.class.isAssignableFrom(type);
@@ -133,6 +153,63 @@ public class SheddingProperties implements Validator {
 			errors.rejectValue("rejectionStatus", "range", "must be 429 or 503");
 		}
 		PropertyChecks.atLeast(errors, "maxConcurrentRequests", properties.getMaxConcurrentRequests(), 1);
+		properties.getTiers().forEach((name, tier) -> {
+			String field = "tiers[" + name + "]";
+			String property = "resilience.shedding.tiers." + name;
+			if (tier.getThreshold() == null) {
+				errors.rejectValue(field + ".threshold", "required", property
+						+ ".threshold must be set: every tier needs a threshold greater than 0 and at most 1, for example 0.6");
+			}
+			else if (!(tier.getThreshold() > 0 && tier.getThreshold() <= 1)) {
+				errors.rejectValue(field + ".threshold", "range",
+						property + ".threshold must be greater than 0 and at most 1, for example 0.6");
+			}
+			for (int i = 0; i < tier.getPaths().size(); i++) {
+				try {
+					PathRule.parse(tier.getPaths().get(i));
+				}
+				catch (IllegalArgumentException ex) {
+					errors.rejectValue(field + ".paths[" + i + "]", "pattern",
+							property + ".paths[" + i + "]: " + ex.getMessage());
+				}
+			}
+		});
+	}
+
+	/**
+	 * A shedding tier.
+	 */
+	public static class Tier {
+
+		/**
+		 * Pressure at or above which the tier's endpoints are rejected, greater than 0 and at most 1. Required. An
+		 * endpoint's own @Sheddable(threshold) wins over it.
+		 */
+		private Double threshold;
+
+		/**
+		 * Rules that make handlers part of this tier without annotating them, each "[METHOD ...] pattern"
+		 * in Spring's PathPattern syntax, matched against the path within the application, for example
+		 * "GET /reports/**". Without methods a rule matches every method. Functional endpoints included.
+		 */
+		private List<String> paths = new ArrayList<>();
+
+		public Double getThreshold() {
+			return this.threshold;
+		}
+
+		public void setThreshold(Double threshold) {
+			this.threshold = threshold;
+		}
+
+		public List<String> getPaths() {
+			return this.paths;
+		}
+
+		public void setPaths(List<String> paths) {
+			this.paths = paths;
+		}
+
 	}
 
 }

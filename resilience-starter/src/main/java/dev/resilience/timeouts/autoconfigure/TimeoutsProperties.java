@@ -47,12 +47,15 @@ public class TimeoutsProperties implements Validator {
 	private Duration warnAbove = Duration.ofSeconds(10);
 
 	/**
-	 * Named timeout profiles for outbound HTTP calls. Built in: 'lookup' (read 500ms) and 'batch' (read 30s).
+	 * Named timeout profiles for outbound HTTP calls, each with 'connect' and 'read' (defaulting to
+	 * 'resilience.timeouts.connect' and 'resilience.timeouts.read'). Built in: 'lookup' (read 500ms) and 'batch'
+	 * (read 30s).
 	 */
 	private Map<String, Profile> profiles = new LinkedHashMap<>();
 
 	/**
-	 * Timeout profile per HTTP service group, keyed by the group name used under 'spring.http.serviceclient'.
+	 * Timeout profile per HTTP service group, keyed by the group name used under 'spring.http.serviceclient': its
+	 * 'profile' names one of 'resilience.timeouts.profiles'.
 	 */
 	private Map<String, ServiceClient> serviceclient = new LinkedHashMap<>();
 

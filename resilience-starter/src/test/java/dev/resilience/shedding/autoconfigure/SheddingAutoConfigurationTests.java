@@ -16,6 +16,7 @@ import dev.resilience.shedding.PressureGauge.Mode;
 import dev.resilience.shedding.ShedProblemDetailCustomizer;
 import dev.resilience.shedding.ShedResponse;
 import dev.resilience.shedding.Sheddable;
+import dev.resilience.shedding.SheddableHandlers;
 import dev.resilience.shedding.SheddingMetrics;
 import dev.resilience.shedding.SheddingSection;
 import dev.resilience.shedding.TomcatWorkerPoolProbe;
@@ -293,8 +294,8 @@ class SheddingAutoConfigurationTests {
 	static class UserSectionConfiguration {
 
 		@Bean
-		SheddingSection userSection(PressureGauge gauge, LoadShedder shedder) {
-			return new SheddingSection(gauge, shedder, 0.5, false);
+		SheddingSection userSection(PressureGauge gauge, LoadShedder shedder, SheddableHandlers handlers) {
+			return new SheddingSection(gauge, shedder, handlers);
 		}
 
 	}
