@@ -21,7 +21,9 @@ import org.springframework.web.servlet.ModelAndView;
  * §13.2.2): {@code 304} for a read whose {@code If-None-Match} matches the current version of an instance not known to
  * be absent, {@code 412} for a write whose {@code If-Match}, {@code If-Unmodified-Since} or {@code If-None-Match} does
  * not hold. With the {@link ResourceVersionStore}, a write whose precondition holds reserves the instance, so that of
- * concurrent writes checked against the same version exactly one proceeds.
+ * concurrent writes checked against the same version exactly one proceeds. While the store cannot be used (a remote
+ * store that is down), reads go on to the handler without an entity tag and conditional writes are answered
+ * {@code 503} with {@code Retry-After}, unapplied.
  *
  * <p>For requests that go on to the handler, it finishes the response before it is committed: {@code ETag},
  * {@code Cache-Control} and {@code Vary} on a {@code 2xx} read, the existence a read observed, a version change after
@@ -107,7 +109,13 @@ public final class ConditionalRequestInterceptor implements HandlerInterceptor {
 			}
 		}
 		else {
-			state = this.store.currentOrRecord(plan.resource(), key);
+			try {
+				state = this.store.currentOrRecord(plan.resource(), key);
+			}
+			catch (RuntimeException ex) {
+				// no version to vouch for: the handler answers in full, without an entity tag
+				return true;
+			}
 			version = state.version();
 		}
 		Existence existence = (state != null) ? state.existence() : Existence.PRESENT;
@@ -154,6 +162,17 @@ public final class ConditionalRequestInterceptor implements HandlerInterceptor {
 			request.setAttribute(PENDING_ATTRIBUTE, new Pending(plan, key, null, null, false));
 			return true;
 		}
+		try {
+			return reserve(request, response, plan, key);
+		}
+		catch (RuntimeException ex) {
+			// the precondition cannot be checked: refuse rather than apply a write the client made conditional
+			return unavailable(request, response, plan);
+		}
+	}
+
+	private boolean reserve(HttpServletRequest request, HttpServletResponse response, HandlerPlan plan, String key)
+			throws IOException {
 		for (int attempt = 0; attempt < RESERVE_ATTEMPTS; attempt++) {
 			ResourceState state = this.store.currentOrRecord(plan.resource(), key);
 			int outcome = preconditions(request, plan, key, state.version(), state.existence());
@@ -271,6 +290,15 @@ public final class ConditionalRequestInterceptor implements HandlerInterceptor {
 		return false;
 	}
 
+	private boolean unavailable(HttpServletRequest request, HttpServletResponse response, HandlerPlan plan)
+			throws IOException {
+		response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(this.store.retryAfterSeconds()));
+		ProblemDetailWriter.write(request, response, HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+				"Service Unavailable", "The versions of " + plan.resource() + " cannot be read right now, so the "
+						+ "precondition of this change cannot be checked; it was not applied. Retry later.");
+		return false;
+	}
+
 	@Override
 	public void postHandle(HttpServletRequest request, HttpServletResponse response, Object handler,
 			@Nullable ModelAndView modelAndView) {
@@ -308,24 +336,20 @@ public final class ConditionalRequestInterceptor implements HandlerInterceptor {
 				release(conditional);
 			}
 			else if (conditional.stored()) {
-				this.store.changed(plan.resource(), conditional.key(), !"DELETE".equals(request.getMethod()),
-						conditional.state());
+				try {
+					this.store.changed(plan.resource(), conditional.key(), !"DELETE".equals(request.getMethod()),
+							conditional.state());
+				}
+				catch (RuntimeException ex) {
+					// a store must not throw here (the change is done); if one does, the response stands
+				}
 			}
 			return;
 		}
 		String etag = conditional.etag();
 		ResourceState seen = conditional.state();
 		if (seen != null) {
-			if (success && seen.existence() != Existence.PRESENT) {
-				ResourceState now = this.store.observe(plan.resource(), conditional.key(), seen, true);
-				if (!now.version().equals(seen.version())) {
-					etag = EntityTags.weak(this.tags.opaque(plan.resource(), conditional.key(), now.version().value()));
-				}
-			}
-			else if ((status == HttpServletResponse.SC_NOT_FOUND || status == HttpServletResponse.SC_GONE)
-					&& seen.existence() != Existence.ABSENT) {
-				this.store.observe(plan.resource(), conditional.key(), seen, false);
-			}
+			etag = observe(conditional, seen, status, success, etag);
 		}
 		if (!success || response.isCommitted()) {
 			return;
@@ -341,10 +365,35 @@ public final class ConditionalRequestInterceptor implements HandlerInterceptor {
 		}
 	}
 
+	private String observe(Pending conditional, ResourceState seen, int status, boolean success, String etag) {
+		HandlerPlan plan = conditional.plan();
+		try {
+			if (success && seen.existence() != Existence.PRESENT) {
+				ResourceState now = this.store.observe(plan.resource(), conditional.key(), seen, true);
+				if (!now.version().equals(seen.version())) {
+					etag = EntityTags.weak(this.tags.opaque(plan.resource(), conditional.key(), now.version().value()));
+				}
+			}
+			else if ((status == HttpServletResponse.SC_NOT_FOUND || status == HttpServletResponse.SC_GONE)
+					&& seen.existence() != Existence.ABSENT) {
+				this.store.observe(plan.resource(), conditional.key(), seen, false);
+			}
+		}
+		catch (RuntimeException ex) {
+			// an observation only saves a later round trip
+		}
+		return etag;
+	}
+
 	private void release(Pending pending) {
 		ResourceState state = pending.state();
 		if (pending.plan().write() && state != null && state.isReserved()) {
-			this.store.release(pending.plan().resource(), pending.key(), state);
+			try {
+				this.store.release(pending.plan().resource(), pending.key(), state);
+			}
+			catch (RuntimeException ex) {
+				// a remote store's reservation ends with its lease
+			}
 		}
 	}
 

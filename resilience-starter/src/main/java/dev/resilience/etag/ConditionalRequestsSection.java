@@ -6,7 +6,8 @@ import java.util.Map;
 import dev.resilience.support.ResilienceSection;
 
 /**
- * The {@code etag} section of the {@code resilience} actuator endpoint: which store keeps versions, how full it is,
+ * The {@code etag} section of the {@code resilience} actuator endpoint: which store keeps versions, how full or how
+ * healthy it is (a Redis store: its circuit breaker),
  * which resources have resolvers, the annotated handlers and the {@code 304}/{@code 412} counts per resource.
  */
 public final class ConditionalRequestsSection implements ResilienceSection {
@@ -43,9 +44,11 @@ public final class ConditionalRequestsSection implements ResilienceSection {
 		storeSection.put("type", store.getClass().getName());
 		storeSection.put("shared", store.isShared());
 		if (store instanceof InMemoryResourceVersionStore memory) {
+			storeSection.put("kind", "memory");
 			storeSection.put("entries", memory.size());
 			storeSection.put("maxEntries", memory.maxEntries());
 		}
+		storeSection.putAll(store.describe());
 		section.put("store", storeSection);
 		section.put("resolvedResources", this.versions.resolvedResources().stream().sorted().toList());
 		section.put("handlers", this.handlers.handlersByResource());

@@ -1,5 +1,7 @@
 package dev.resilience.etag;
 
+import java.util.Map;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -89,5 +91,23 @@ public interface ResourceVersionStore {
 	 * @return whether the store is shared between instances
 	 */
 	boolean isShared();
+
+	/**
+	 * Seconds after which a client refused because this store could not be used (an operation threw) may retry: the
+	 * {@code Retry-After} of the {@code 503} that answers a conditional write meanwhile.
+	 * @return the seconds, at least 1
+	 */
+	default long retryAfterSeconds() {
+		return 1;
+	}
+
+	/**
+	 * What the {@code etag} section of the {@code resilience} actuator endpoint shows about this store, next to its
+	 * type, for example its health. Never called on the request path.
+	 * @return the details, empty by default
+	 */
+	default Map<String, Object> describe() {
+		return Map.of();
+	}
 
 }

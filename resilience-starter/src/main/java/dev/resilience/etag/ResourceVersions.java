@@ -83,8 +83,8 @@ public class ResourceVersions {
 	 * Current version of a resource instance, if known.
 	 * @param resource the resource name
 	 * @param key the instance's key (compared by its string form)
-	 * @return the version, or empty if none is recorded, the instance is known to be absent, or the resolver does not
-	 * know it
+	 * @return the version, or empty if none is recorded, the instance is known to be absent, the resolver does not
+	 * know it, or the store cannot be reached
 	 */
 	public Optional<ResourceVersion> current(String resource, Object key) {
 		String k = key.toString();
@@ -92,7 +92,14 @@ public class ResourceVersions {
 		if (resolver != null) {
 			return Optional.ofNullable(resolver.resolve(k));
 		}
-		ResourceState state = this.store.current(resource, k);
+		ResourceState state;
+		try {
+			state = this.store.current(resource, k);
+		}
+		catch (RuntimeException ex) {
+			// a remote store that cannot be reached knows nothing this instance could vouch for
+			return Optional.empty();
+		}
 		return (state != null && state.existence() != ResourceState.Existence.ABSENT) ? Optional.of(state.version())
 				: Optional.empty();
 	}

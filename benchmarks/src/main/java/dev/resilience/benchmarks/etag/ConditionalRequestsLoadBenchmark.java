@@ -5,11 +5,13 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,12 +21,23 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.resilience.test.redis.RedisServer;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
- * Loopback throughput of one resource three ways, in one run: a plain {@code 200}; {@code ShallowEtagHeaderFilter}
- * with a matching {@code If-None-Match}; {@code @ETagged} with a matching {@code If-None-Match}. Each caller is a
+ * Loopback throughput of one resource four ways, in one run: a plain {@code 200}; {@code ShallowEtagHeaderFilter}
+ * with a matching {@code If-None-Match}; {@code @ETagged} with a matching {@code If-None-Match}, its versions in
+ * memory, and the same with {@code resilience.etag.store=redis} on a local {@code redis-server} (a second instance of
+ * the application). For each scenario it also reports the 99th percentile of the request latency, and for the Redis
+ * one the Redis commands per request (from {@code INFO commandstats} before and after each measurement). Each caller is a
  * thread with its own keep-alive HTTP/1.1 connection (a plain socket: on a small machine the JDK HttpClient's own
  * overhead would dominate the 304 path) sending one request after another for a fixed time; the scenarios are
  * interleaved over several rounds and the median requests per second per scenario is reported.
@@ -35,10 +48,14 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 public final class ConditionalRequestsLoadBenchmark {
 
-	private static final Map<String, String> SCENARIOS = Map.of("plain 200", "/plain/places/castle",
-			"ShallowEtagHeaderFilter 304", "/shallow/places/castle", "@ETagged 304", "/etagged/places/castle");
+	private static final String REDIS = "@ETagged 304 (redis store)";
 
-	private static final List<String> ORDER = List.of("plain 200", "ShallowEtagHeaderFilter 304", "@ETagged 304");
+	private static final Map<String, String> SCENARIOS = Map.of("plain 200", "/plain/places/castle",
+			"ShallowEtagHeaderFilter 304", "/shallow/places/castle", "@ETagged 304", "/etagged/places/castle", REDIS,
+			"/etagged/places/castle");
+
+	private static final List<String> ORDER = List.of("plain 200", "ShallowEtagHeaderFilter 304", "@ETagged 304",
+			REDIS);
 
 	private ConditionalRequestsLoadBenchmark() {
 	}
@@ -48,55 +65,111 @@ public final class ConditionalRequestsLoadBenchmark {
 		int seconds = Integer.getInteger("bench.seconds", 8);
 		int warmup = Integer.getInteger("bench.warmup", 3);
 		int rounds = Integer.getInteger("bench.rounds", 3);
-		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(PlaceBenchmarkApplication.class)
-			.properties("server.port=0", "server.address=127.0.0.1", "spring.main.banner-mode=off",
-					"logging.level.root=warn",
-					// keep every caller on one connection for the whole run (Tomcat closes after 100 requests by default)
-					"server.tomcat.max-keep-alive-requests=-1")
-			.run()) {
-			URI base = URI.create("http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port"));
-			System.out.printf("conditional requests: %d callers, %d s x %d rounds per scenario, %d cores, %s, %s%n",
-					callers, seconds, rounds, Runtime.getRuntime().availableProcessors(),
-					System.getProperty("java.version"), Instant.now());
+		String[] properties = { "server.port=0", "server.address=127.0.0.1", "spring.main.banner-mode=off",
+				"logging.level.root=warn",
+				// keep every caller on one connection for the whole run (Tomcat closes after 100 requests by default)
+				"server.tomcat.max-keep-alive-requests=-1" };
+		try (RedisServer redis = RedisServer.start();
+				ConfigurableApplicationContext memory = new SpringApplicationBuilder(PlaceBenchmarkApplication.class)
+					.properties(properties)
+					.run();
+				ConfigurableApplicationContext shared = new SpringApplicationBuilder(PlaceBenchmarkApplication.class,
+						RedisConnection.class)
+					.properties(properties)
+					.properties("resilience.etag.store=redis", "bench.redis.port=" + redis.port())
+					.run();
+				RedisCommandStats stats = new RedisCommandStats(redis)) {
+			Map<String, URI> bases = new LinkedHashMap<>();
 			for (String scenario : ORDER) {
-				measure(base, scenario, callers, warmup);
+				bases.put(scenario, base(scenario.equals(REDIS) ? shared : memory));
 			}
-			Map<String, List<Double>> results = new LinkedHashMap<>();
+			System.out.printf("conditional requests: %d callers, %d s x %d rounds per scenario, %d cores, %s, redis %s "
+					+ "(%s), %s, load average %.2f%n", callers, seconds, rounds, Runtime.getRuntime().availableProcessors(),
+					System.getProperty("java.version"), redis.version(), redis.executable().source(), Instant.now(),
+					ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+			for (String scenario : ORDER) {
+				measure(bases.get(scenario), scenario, callers, warmup);
+			}
+			// a cold JVM can miss the store's 250 ms timeout on its first calls and open the breaker for 5 s
+			awaitNotModified(bases.get(REDIS).resolve(SCENARIOS.get(REDIS)));
+			Map<String, List<Measurement>> results = new LinkedHashMap<>();
 			for (int round = 0; round < rounds; round++) {
 				for (String scenario : ORDER) {
-					double rps = measure(base, scenario, callers, seconds);
-					results.computeIfAbsent(scenario, (s) -> new ArrayList<>()).add(rps);
-					System.out.printf("round %d  %-28s %10.0f req/s%n", round + 1, scenario, rps);
+					long[] before = scenario.equals(REDIS) ? stats.calls() : null;
+					Measurement measurement = measure(bases.get(scenario), scenario, callers, seconds);
+					long[] after = scenario.equals(REDIS) ? stats.calls() : null;
+					String redisCalls = (before != null) ? String.format(
+							"  %.3f round trips/request (%.3f commands with those inside scripts)",
+							(after[0] - before[0]) / (double) measurement.requests(),
+							(after[1] - before[1]) / (double) measurement.requests()) : "";
+					results.computeIfAbsent(scenario, (s) -> new ArrayList<>()).add(measurement);
+					System.out.printf("round %d  %-28s %10.0f req/s  p99 %6.2f ms%s%s%n", round + 1, scenario,
+							measurement.rps(), measurement.p99Millis(),
+							redisCalls,
+							(measurement.full() > 0) ? "  " + measurement.full() + " answered 200" : "");
 				}
 			}
-			double plain = median(results.get("plain 200"));
+			double plain = median(results.get("plain 200").stream().map(Measurement::rps).toList());
+			double inMemory = median(results.get("@ETagged 304").stream().map(Measurement::rps).toList());
 			System.out.println();
-			System.out.printf("%-28s %12s %10s%n", "scenario", "median req/s", "vs plain");
+			System.out.printf("%-28s %12s %10s %12s %12s%n", "scenario", "median req/s", "vs plain", "vs in-memory",
+					"median p99");
 			for (String scenario : ORDER) {
-				double median = median(results.get(scenario));
-				System.out.printf("%-28s %12.0f %9.1fx%n", scenario, median, median / plain);
+				double median = median(results.get(scenario).stream().map(Measurement::rps).toList());
+				double p99 = median(results.get(scenario).stream().map(Measurement::p99Millis).toList());
+				System.out.printf("%-28s %12.0f %9.1fx %11.2fx %9.2f ms%n", scenario, median, median / plain,
+						median / inMemory, p99);
 			}
+			System.out.printf("load average at the end: %.2f%n",
+					ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
 		}
 	}
 
-	private static double measure(URI base, String scenario, int callers, int seconds) throws Exception {
+	private static void awaitNotModified(URI uri) throws Exception {
+		long deadline = System.nanoTime() + 60_000_000_000L;
+		while (System.nanoTime() - deadline < 0) {
+			try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+				socket.setSoTimeout(10_000);
+				OutputStream out = socket.getOutputStream();
+				InputStream in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
+				String request = "GET " + uri.getPath() + " HTTP/1.1\r\nHost: " + uri.getAuthority() + "\r\n";
+				out.write((request + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+				String etag = readResponse(in, 200, false);
+				if (!etag.isEmpty()) {
+					out.write((request + "If-None-Match: " + etag + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+					if (readResponse(in, 304, true) != null) {
+						return;
+					}
+				}
+			}
+			Thread.sleep(500);
+		}
+		throw new IllegalStateException(uri + " never answered 304");
+	}
+
+	private static URI base(ConfigurableApplicationContext context) {
+		return URI.create("http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port"));
+	}
+
+	private static Measurement measure(URI base, String scenario, int callers, int seconds) throws Exception {
 		URI uri = base.resolve(SCENARIOS.get(scenario));
 		boolean conditional = !scenario.startsWith("plain");
 		int expected = conditional ? 304 : 200;
 		AtomicBoolean running = new AtomicBoolean(true);
 		ExecutorService pool = Executors.newFixedThreadPool(callers);
 		try {
-			List<Future<Long>> counts = new ArrayList<>();
+			List<Future<Latencies>> callersLatencies = new ArrayList<>();
 			for (int i = 0; i < callers; i++) {
-				counts.add(pool.submit(() -> call(uri, conditional, expected, running)));
+				callersLatencies.add(pool.submit(() -> call(uri, conditional, expected, running)));
 			}
 			Thread.sleep(seconds * 1000L);
 			running.set(false);
-			long total = 0;
-			for (Future<Long> count : counts) {
-				total += count.get();
+			Latencies all = new Latencies();
+			for (Future<Latencies> latencies : callersLatencies) {
+				all.addAll(latencies.get());
 			}
-			return total / (double) seconds;
+			return new Measurement(all.size() / (double) seconds, all.size(), all.percentile(0.99) / 1e6,
+					all.unexpected);
 		}
 		finally {
 			running.set(false);
@@ -104,7 +177,8 @@ public final class ConditionalRequestsLoadBenchmark {
 		}
 	}
 
-	private static long call(URI uri, boolean conditional, int expected, AtomicBoolean running) throws IOException {
+	private static Latencies call(URI uri, boolean conditional, int expected, AtomicBoolean running)
+			throws IOException {
 		try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
 			socket.setTcpNoDelay(true);
 			socket.setSoTimeout(10_000);
@@ -114,29 +188,38 @@ public final class ConditionalRequestsLoadBenchmark {
 			String etag = null;
 			if (conditional) {
 				out.write((plainRequest + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-				etag = readResponse(in, 200);
+				etag = readResponse(in, 200, false);
+				if (etag == null || etag.isEmpty()) {
+					throw new IllegalStateException(uri + " answered without an ETag");
+				}
 			}
 			byte[] request = (plainRequest + ((etag != null) ? "If-None-Match: " + etag + "\r\n" : "") + "\r\n")
 				.getBytes(StandardCharsets.ISO_8859_1);
-			long count = 0;
+			Latencies latencies = new Latencies();
 			while (running.get()) {
+				long start = System.nanoTime();
 				out.write(request);
-				readResponse(in, expected);
-				count++;
+				if (readResponse(in, expected, true) == null) {
+					latencies.unexpected++;
+				}
+				latencies.add(System.nanoTime() - start);
 			}
-			return count;
+			return latencies;
 		}
 	}
 
 	/**
 	 * Read one HTTP/1.1 response (status line, headers, a Content-Length or chunked body) from a keep-alive
 	 * connection.
-	 * @return the response's ETag, or {@code null}
+	 * @param tolerate whether a status other than {@code expected} is counted rather than thrown (a {@code 200} while
+	 * the Redis store's breaker is open)
+	 * @return the response's ETag, or {@code ""} if it has none, or {@code null} if its status was not the expected
+	 * one
 	 */
-	private static String readResponse(InputStream in, int expected) throws IOException {
+	private static String readResponse(InputStream in, int expected, boolean tolerate) throws IOException {
 		String status = readLine(in);
 		int code = Integer.parseInt(status.substring(9, 12));
-		if (code != expected) {
+		if (code != expected && !(tolerate && code == 200)) {
 			throw new IllegalStateException("answered " + status + ", expected " + expected);
 		}
 		long length = 0;
@@ -165,7 +248,10 @@ public final class ConditionalRequestsLoadBenchmark {
 		else {
 			skip(in, length);
 		}
-		return etag;
+		if (code != expected) {
+			return null;
+		}
+		return (etag != null) ? etag : "";
 	}
 
 	private static String readLine(InputStream in) throws IOException {
@@ -193,6 +279,109 @@ public final class ConditionalRequestsLoadBenchmark {
 			}
 			remaining -= skipped;
 		}
+	}
+
+	/**
+	 * One measurement of a scenario.
+	 * @param rps requests per second
+	 * @param requests requests answered
+	 * @param p99Millis 99th percentile of the latency, in milliseconds
+	 * @param full requests of a 304 scenario answered 200 instead (the Redis store's breaker open)
+	 */
+	private record Measurement(double rps, long requests, double p99Millis, long full) {
+	}
+
+	/** Request latencies of one caller, in nanoseconds. */
+	private static final class Latencies {
+
+		private long[] values = new long[1 << 16];
+
+		private int size;
+
+		private long unexpected;
+
+		void add(long nanos) {
+			if (this.size == this.values.length) {
+				this.values = Arrays.copyOf(this.values, this.size * 2);
+			}
+			this.values[this.size++] = nanos;
+		}
+
+		void addAll(Latencies other) {
+			this.unexpected += other.unexpected;
+			for (int i = 0; i < other.size; i++) {
+				add(other.values[i]);
+			}
+		}
+
+		int size() {
+			return this.size;
+		}
+
+		double percentile(double fraction) {
+			if (this.size == 0) {
+				return Double.NaN;
+			}
+			long[] sorted = Arrays.copyOf(this.values, this.size);
+			Arrays.sort(sorted);
+			return sorted[Math.min(this.size - 1, (int) Math.ceil(fraction * this.size) - 1)];
+		}
+
+	}
+
+	/** Application configuration of the Redis instance: a Lettuce factory for the local redis-server. */
+	@Configuration(proxyBeanMethods = false)
+	static class RedisConnection {
+
+		@Bean
+		LettuceConnectionFactory redisConnectionFactory(Environment environment) {
+			return new LettuceConnectionFactory("127.0.0.1",
+					environment.getRequiredProperty("bench.redis.port", Integer.class));
+		}
+
+	}
+
+	/** Total commands the Redis server has executed, from {@code INFO commandstats}, except {@code INFO} itself. */
+	private static final class RedisCommandStats implements AutoCloseable {
+
+		// what the store's scripts call; the store itself sends only EVALSHA/EVAL (and SCAN/UNLINK after an outage)
+		private static final List<String> INSIDE_SCRIPTS = List.of("hmget", "hset", "hdel", "hget", "pexpire", "time");
+
+		private final RedisClient client;
+
+		private final StatefulRedisConnection<String, String> connection;
+
+		RedisCommandStats(RedisServer redis) {
+			this.client = RedisClient.create(redis.url());
+			this.connection = this.client.connect();
+		}
+
+		/**
+		 * Commands the server has executed, as {@code [round trips, all]}: round trips are the commands clients sent
+		 * ({@code EVALSHA}, {@code EVAL}, any other but those scripts run inside the server); all includes those.
+		 */
+		long[] calls() {
+			long[] calls = new long[2];
+			for (String line : this.connection.sync().info("commandstats").split("\r?\n")) {
+				if (line.startsWith("cmdstat_") && !line.startsWith("cmdstat_info:")) {
+					String command = line.substring(8, line.indexOf(':'));
+					int start = line.indexOf("calls=") + 6;
+					long count = Long.parseLong(line.substring(start, line.indexOf(',', start)));
+					calls[1] += count;
+					if (!INSIDE_SCRIPTS.contains(command)) {
+						calls[0] += count;
+					}
+				}
+			}
+			return calls;
+		}
+
+		@Override
+		public void close() {
+			this.connection.close();
+			this.client.shutdown();
+		}
+
 	}
 
 	private static double median(List<Double> values) {

@@ -11,9 +11,12 @@ import dev.resilience.etag.ConditionalRequestWebMvcConfigurer;
 import dev.resilience.etag.ConditionalRequestsSection;
 import dev.resilience.etag.InMemoryResourceVersionStore;
 import dev.resilience.etag.MicrometerConditionalRequestMetrics;
+import dev.resilience.etag.RedisResourceVersionStore;
+import dev.resilience.etag.RedisResourceVersionStoreMetrics;
 import dev.resilience.etag.ResourceVersionResolver;
 import dev.resilience.etag.ResourceVersionStore;
 import dev.resilience.etag.ResourceVersions;
+import dev.resilience.support.RemoteStoreGuard;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -25,10 +28,17 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.util.ClassUtils;
 import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
@@ -38,6 +48,7 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  * {@code @ChangesResource} writes answered {@code 412} before the handler runs.
  */
 @AutoConfiguration(afterName = {
+		"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
 		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
 		"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -47,6 +58,10 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
 public final class ETagAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(ETagAutoConfiguration.class);
+
+	private static final String REDIS_CONNECTION_FACTORY = "org.springframework.data.redis.connection.RedisConnectionFactory";
+
+	private static final String LETTUCE = "io.lettuce.core.RedisClient";
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -97,6 +112,7 @@ public final class ETagAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnMissingBean(ResourceVersionStore.class)
+	@Conditional(NotRedisStoreCondition.class)
 	static class InMemoryStoreConfiguration {
 
 		@Bean
@@ -113,6 +129,64 @@ public final class ETagAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingBean(ResourceVersionStore.class)
+	@ConditionalOnProperty(name = "resilience.etag.store", havingValue = "redis")
+	@ConditionalOnClass(name = REDIS_CONNECTION_FACTORY)
+	static class RedisStoreConfiguration {
+
+		@Bean
+		RedisResourceVersionStore resourceVersionStore(ETagProperties properties,
+				ObjectProvider<RedisConnectionFactory> connectionFactories) {
+			RedisConnectionFactory connectionFactory = connectionFactories.getIfAvailable();
+			if (connectionFactory == null) {
+				throw new IllegalStateException("resilience.etag.store=redis needs a RedisConnectionFactory bean, and "
+						+ "there is none: configure Redis (spring.data.redis.*, with Spring Boot's Data Redis "
+						+ "auto-configuration enabled) or set resilience.etag.store=memory");
+			}
+			if (!ClassUtils.isPresent(LETTUCE, null) || !(connectionFactory instanceof LettuceConnectionFactory)) {
+				throw new IllegalStateException("resilience.etag.store=redis needs a Lettuce connection factory, and "
+						+ "the RedisConnectionFactory bean is a " + connectionFactory.getClass().getName()
+						+ ": use Lettuce (Spring Boot's default) or set resilience.etag.store=memory");
+			}
+			ETagProperties.Redis redis = properties.getRedis();
+			RemoteStoreGuard guard = new RemoteStoreGuard("resilience.etag.store (redis)", redis.getTimeout(),
+					redis.getFailureThreshold(), redis.getCoolDown(), LogFactory.getLog(RedisResourceVersionStore.class));
+			return new RedisResourceVersionStore(connectionFactory, guard, redis.getKeyPrefix(), redis.getTimeToLive(),
+					redis.getReservationLease(), redis.getMaxPendingChanges());
+		}
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
+		@ConditionalOnBean(type = "io.micrometer.core.instrument.MeterRegistry")
+		static class RedisStoreMetricsConfiguration {
+
+			@Bean
+			@ConditionalOnMissingBean
+			RedisResourceVersionStoreMetrics redisResourceVersionStoreMetrics(RedisResourceVersionStore store,
+					MeterRegistry registry) {
+				return new RedisResourceVersionStoreMetrics(store, registry);
+			}
+
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingBean(ResourceVersionStore.class)
+	@ConditionalOnProperty(name = "resilience.etag.store", havingValue = "redis")
+	@ConditionalOnMissingClass(REDIS_CONNECTION_FACTORY)
+	static class RedisStoreMissingConfiguration {
+
+		@Bean
+		ResourceVersionStore resourceVersionStore() {
+			throw new IllegalStateException("resilience.etag.store=redis needs Spring Data Redis with Lettuce on the "
+					+ "classpath (org.springframework.boot:spring-boot-starter-data-redis), and it is missing: add it "
+					+ "or set resilience.etag.store=memory");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
 	@ConditionalOnBean(type = "io.micrometer.core.instrument.MeterRegistry")
 	static class MicrometerConfiguration {
@@ -121,6 +195,23 @@ public final class ETagAutoConfiguration {
 		@ConditionalOnMissingBean
 		MicrometerConditionalRequestMetrics micrometerConditionalRequestMetrics(MeterRegistry registry) {
 			return new MicrometerConditionalRequestMetrics(registry);
+		}
+
+	}
+
+	/**
+	 * Any {@code resilience.etag.store} but {@code redis}: the in-memory store, whose configuration binds the
+	 * properties, so that a value that is not a store fails startup naming the property.
+	 */
+	static final class NotRedisStoreCondition extends NoneNestedConditions {
+
+		NotRedisStoreCondition() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnProperty(name = "resilience.etag.store", havingValue = "redis")
+		static class RedisStore {
+
 		}
 
 	}

@@ -11,10 +11,13 @@ import dev.resilience.etag.ConditionalRequestsSection;
 import dev.resilience.etag.ETagged;
 import dev.resilience.etag.InMemoryResourceVersionStore;
 import dev.resilience.etag.MicrometerConditionalRequestMetrics;
+import dev.resilience.etag.RedisResourceVersionStore;
+import dev.resilience.etag.RedisResourceVersionStoreMetrics;
 import dev.resilience.etag.ResourceVersionResolver;
 import dev.resilience.etag.ResourceVersionStore;
 import dev.resilience.etag.ResourceVersions;
 import dev.resilience.support.ResilienceSection;
+import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.assertj.core.api.InstanceOfAssertFactories;
@@ -32,6 +35,8 @@ import org.springframework.boot.webmvc.autoconfigure.DispatcherServletAutoConfig
 import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -180,6 +185,102 @@ class ETagAutoConfigurationTests {
 				.hasSingleBean(ConditionalRequestInterceptor.class)
 				.doesNotHaveBean(MicrometerConditionalRequestMetrics.class);
 		});
+	}
+
+	@Test
+	void redisStoreWithALettuceConnectionFactory() {
+		this.runner.withPropertyValues("resilience.etag.store=redis", "resilience.etag.redis.key-prefix=app:v:",
+				"resilience.etag.redis.timeout=100ms")
+			.withBean(RedisConnectionFactory.class, () -> new LettuceConnectionFactory("127.0.0.1", 1))
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(RedisResourceVersionStore.class)
+					.doesNotHaveBean(InMemoryResourceVersionStore.class)
+					.hasSingleBean(RedisResourceVersionStoreMetrics.class);
+				RedisResourceVersionStore store = context.getBean(RedisResourceVersionStore.class);
+				assertThat(store.prefix()).isEqualTo("app:v:");
+				assertThat(store.isShared()).isTrue();
+				assertThat(context.getBean(MeterRegistry.class).find("resilience.etag.store.breaker").gauge())
+					.isNotNull();
+				assertThat(context.getBean(ConditionalRequestsSection.class).describe())
+					.extractingByKey("store", InstanceOfAssertFactories.MAP)
+					.containsEntry("kind", "redis")
+					.containsEntry("health", "UP")
+					.containsEntry("breaker", "CLOSED");
+			});
+	}
+
+	@Test
+	void redisStoreWithoutAConnectionFactoryFailsStartupNamingTheProperty() {
+		this.runner.withPropertyValues("resilience.etag.store=redis")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("resilience.etag.store=redis")
+				.hasMessageContaining("RedisConnectionFactory"));
+	}
+
+	@Test
+	void redisStoreWithoutSpringDataRedisFailsStartupNamingTheProperty() {
+		this.runner.withPropertyValues("resilience.etag.store=redis")
+			.withClassLoader(new FilteredClassLoader(RedisConnectionFactory.class))
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("resilience.etag.store=redis")
+				.hasMessageContaining("spring-boot-starter-data-redis"));
+	}
+
+	@Test
+	void springDataRedisMissingKeepsTheInMemoryStore() {
+		this.runner.withClassLoader(new FilteredClassLoader(RedisConnectionFactory.class, RedisClient.class))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasSingleBean(InMemoryResourceVersionStore.class)
+				.hasSingleBean(ConditionalRequestInterceptor.class));
+	}
+
+	@Test
+	void memoryIsTheDefaultStoreEvenWithAConnectionFactory() {
+		this.runner.withBean(RedisConnectionFactory.class, () -> new LettuceConnectionFactory("127.0.0.1", 1))
+			.run((context) -> assertThat(context).hasSingleBean(InMemoryResourceVersionStore.class)
+				.doesNotHaveBean(RedisResourceVersionStore.class));
+	}
+
+	@Test
+	void userStoreBacksOffTheRedisStore() {
+		this.runner.withPropertyValues("resilience.etag.store=redis")
+			.withBean(ResourceVersionStore.class, () -> new InMemoryResourceVersionStore(5))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(RedisResourceVersionStore.class));
+	}
+
+	@Test
+	void unknownStoreFailsStartupNamingTheProperty() {
+		this.runner.withPropertyValues("resilience.etag.store=disk")
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("Failed to bind properties under 'resilience.etag.store'"));
+	}
+
+	@Test
+	void nonPositiveRedisTimeoutFailsStartupNamingTheProperty() {
+		this.runner.withPropertyValues("resilience.etag.redis.timeout=0ms")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("resilience.etag.redis.timeout"));
+	}
+
+	@Test
+	void nonPositiveFailureThresholdFailsStartupNamingTheProperty() {
+		this.runner.withPropertyValues("resilience.etag.redis.failure-threshold=0")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("resilience.etag.redis.failure-threshold"));
+	}
+
+	@Test
+	void timeToLiveShorterThanTheLeaseFailsStartupNamingTheProperty() {
+		this.runner.withPropertyValues("resilience.etag.redis.time-to-live=10s",
+				"resilience.etag.redis.reservation-lease=30s")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("resilience.etag.redis.time-to-live"));
 	}
 
 	@Test

@@ -1,0 +1,537 @@
+package dev.resilience.etag;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.resilience.etag.ResourceState.Existence;
+import dev.resilience.support.RemoteStoreGuard;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnection;
+
+/**
+ * {@link ResourceVersionStore} in Redis, shared by every instance that uses the same Redis and key prefix. Each
+ * operation is one Lua script on one key, so it is one round trip and atomic across instances: of concurrent writes
+ * holding the same entity tag, exactly one {@link #reserve reserves} the instance, whichever instance they go through.
+ *
+ * <p>One Redis hash per resource instance (fields {@code v} version, {@code m} modification time, {@code e}
+ * existence, and while a conditional write holds it {@code r} its token and {@code x} the end of its lease), under
+ * {@code <prefix><resource length>:<resource>:<key>}, expiring after the time-to-live since its last use. A missing
+ * key (expired, evicted, Redis restarted empty) is a fresh version of unknown existence: one full response, never a
+ * false {@code 304}.
+ *
+ * <p>Calls go through a {@link RemoteStoreGuard}: a timeout of its own and a circuit breaker. While Redis cannot be
+ * used, {@link #current}, {@link #currentOrRecord} and {@link #reserve} throw, so that reads are answered without a
+ * {@code 304} and conditional writes are refused with {@code 503}; {@link #changed} cannot throw: an unconditional
+ * write proceeds, and the store remembers the instances it changed (at most {@code maxPendingChanges}; beyond that,
+ * that it must drop every key under its prefix) and gives them fresh versions as soon as Redis answers again, before
+ * any other operation of this instance and from a background task, so that no instance keeps matching a tag issued
+ * before that write.
+ *
+ * <p>Talks to Redis through the native asynchronous Lettuce connection of the application's
+ * {@link RedisConnectionFactory} (shared with the application's own use of Redis, unless the factory is configured
+ * not to share it), so that the guard's timeout bounds every call.
+ */
+public final class RedisResourceVersionStore implements ResourceVersionStore, AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(RedisResourceVersionStore.class);
+
+	private static final String PRELUDE = """
+			redis.replicate_commands()
+			local function now()
+			  local t = redis.call('TIME')
+			  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+			end
+			local function state(k)
+			  local s = redis.call('HMGET', k, 'v', 'm', 'e', 'r', 'x')
+			  if not s[1] then return nil end
+			  if s[4] and (not s[5] or tonumber(s[5]) < now()) then s[4] = false end
+			  return s
+			end
+			local function reply(s) return {s[1], s[2], s[3], s[4] or ''} end
+			""";
+
+	private static final Script CURRENT = new Script(ScriptOutputType.MULTI, """
+			local s = state(KEYS[1])
+			if not s then return nil end
+			return reply(s)
+			""");
+
+	// ARGV: ttl, fresh version, fresh millis
+	private static final Script CURRENT_OR_RECORD = new Script(ScriptOutputType.MULTI, """
+			local s = state(KEYS[1])
+			if not s then
+			  redis.call('HSET', KEYS[1], 'v', ARGV[2], 'm', ARGV[3], 'e', 'U')
+			  s = {ARGV[2], ARGV[3], 'U', false}
+			end
+			redis.call('PEXPIRE', KEYS[1], ARGV[1])
+			return reply(s)
+			""");
+
+	// ARGV: ttl, fresh version, fresh millis, seen version, seen existence, observed existence
+	private static final Script OBSERVE = new Script(ScriptOutputType.MULTI, """
+			local s = state(KEYS[1])
+			if not s or s[1] ~= ARGV[4] or s[3] ~= ARGV[5] or s[4] or s[3] == ARGV[6] then return nil end
+			if s[3] == 'A' then s[1] = ARGV[2]; s[2] = ARGV[3] end
+			redis.call('HSET', KEYS[1], 'v', s[1], 'm', s[2], 'e', ARGV[6])
+			redis.call('HDEL', KEYS[1], 'r', 'x')
+			redis.call('PEXPIRE', KEYS[1], ARGV[1])
+			return {s[1], s[2], ARGV[6], ''}
+			""");
+
+	// ARGV: ttl, expected version, expected existence, token, lease millis
+	private static final Script RESERVE = new Script(ScriptOutputType.MULTI, """
+			local s = state(KEYS[1])
+			if not s or s[1] ~= ARGV[2] or s[3] ~= ARGV[3] or s[4] then return nil end
+			redis.call('HSET', KEYS[1], 'r', ARGV[4], 'x', string.format('%d', now() + tonumber(ARGV[5])))
+			redis.call('PEXPIRE', KEYS[1], ARGV[1])
+			return {s[1], s[2], s[3], ARGV[4]}
+			""");
+
+	// ARGV: ttl, fresh version, fresh millis, existence, token of this write or ''
+	private static final Script CHANGED = new Script(ScriptOutputType.MULTI, """
+			local s = state(KEYS[1])
+			local v = ARGV[2]
+			if s and s[1] == v then v = v .. '0' end
+			local r = false
+			if s and s[4] and s[4] ~= ARGV[5] then r = s[4] end
+			redis.call('HSET', KEYS[1], 'v', v, 'm', ARGV[3], 'e', ARGV[4])
+			if not r then redis.call('HDEL', KEYS[1], 'r', 'x') end
+			redis.call('PEXPIRE', KEYS[1], ARGV[1])
+			return {v, ARGV[3], ARGV[4], r or ''}
+			""");
+
+	// ARGV: token
+	private static final Script RELEASE = new Script(ScriptOutputType.INTEGER, """
+			if redis.call('HGET', KEYS[1], 'r') == ARGV[1] then
+			  redis.call('HDEL', KEYS[1], 'r', 'x')
+			  return 1
+			end
+			return 0
+			""");
+
+	private static final byte[] EMPTY = new byte[0];
+
+	private final RedisConnectionFactory connectionFactory;
+
+	private final RemoteStoreGuard guard;
+
+	private final String prefix;
+
+	private final byte[] ttl;
+
+	private final byte[] lease;
+
+	private final int maxPendingChanges;
+
+	private final String instanceId = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
+
+	private final AtomicLong reservations = new AtomicLong();
+
+	private final Map<String, PendingChange> pending = new ConcurrentHashMap<>();
+
+	private final AtomicBoolean overflowed = new AtomicBoolean();
+
+	private final ScheduledExecutorService recovery;
+
+	private volatile boolean dirty;
+
+	private volatile @Nullable RedisClusterAsyncCommands<byte[], byte[]> commands;
+
+	/**
+	 * Create a store.
+	 * @param connectionFactory the application's connection factory (Lettuce)
+	 * @param guard the timeout and circuit breaker every call goes through
+	 * @param prefix prefix of every key the store writes
+	 * @param timeToLive how long the state of an instance is kept after its last use
+	 * @param reservationLease how long a conditional write may hold an instance before others may change it (a write
+	 * whose instance died before it committed)
+	 * @param maxPendingChanges how many instances changed while Redis was unreachable are remembered one by one;
+	 * beyond that, every key under the prefix is dropped when Redis answers again
+	 */
+	public RedisResourceVersionStore(RedisConnectionFactory connectionFactory, RemoteStoreGuard guard, String prefix,
+			Duration timeToLive, Duration reservationLease, int maxPendingChanges) {
+		this.connectionFactory = connectionFactory;
+		this.guard = guard;
+		this.prefix = prefix;
+		this.ttl = ascii(Long.toString(timeToLive.toMillis()));
+		this.lease = ascii(Long.toString(reservationLease.toMillis()));
+		this.maxPendingChanges = maxPendingChanges;
+		this.recovery = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+			Thread thread = new Thread(runnable, "resilience-etag-redis-recovery");
+			thread.setDaemon(true);
+			return thread;
+		});
+		long period = Math.max(100, reservationLease.toMillis() / 10);
+		this.recovery.scheduleWithFixedDelay(this::recoverInBackground, period, period, TimeUnit.MILLISECONDS);
+	}
+
+	@Override
+	public @Nullable ResourceState current(String resource, String key) {
+		return state(run(CURRENT, key(resource, key)));
+	}
+
+	@Override
+	public ResourceState currentOrRecord(String resource, String key) {
+		long millis = System.currentTimeMillis();
+		ResourceState state = state(run(CURRENT_OR_RECORD, key(resource, key), this.ttl, freshVersion(millis),
+				ascii(Long.toString(millis))));
+		if (state == null) {
+			throw new IllegalStateException("Redis returned no state after recording one");
+		}
+		return state;
+	}
+
+	@Override
+	public ResourceState observe(String resource, String key, ResourceState seen, boolean exists) {
+		long millis = System.currentTimeMillis();
+		try {
+			ResourceState state = state(run(OBSERVE, key(resource, key), this.ttl, freshVersion(millis),
+					ascii(Long.toString(millis)), utf8(seen.version().value()), existence(seen.existence()),
+					existence(exists ? Existence.PRESENT : Existence.ABSENT)));
+			return (state != null) ? state : seen;
+		}
+		catch (RuntimeException ex) {
+			// an observation only saves a later round trip; the guard has counted and logged the failure
+			return seen;
+		}
+	}
+
+	@Override
+	public @Nullable ResourceState reserve(String resource, String key, ResourceState expected) {
+		if (expected.isReserved()) {
+			return null;
+		}
+		String token = this.instanceId + '.' + Long.toString(this.reservations.incrementAndGet(), 36);
+		return state(run(RESERVE, key(resource, key), this.ttl, utf8(expected.version().value()),
+				existence(expected.existence()), ascii(token), this.lease));
+	}
+
+	@Override
+	public ResourceState changed(String resource, String key, boolean exists, @Nullable ResourceState reserved) {
+		String redisKey = key(resource, key);
+		String token = (reserved != null) ? reserved.reservation() : null;
+		try {
+			ResourceState state = change(redisKey, exists, token);
+			if (state != null) {
+				return state;
+			}
+		}
+		catch (RuntimeException ex) {
+			remember(redisKey, new PendingChange(exists, token));
+		}
+		// not recorded yet: a version no client holds, of which nothing is stored
+		long millis = System.currentTimeMillis();
+		return new ResourceState(new ResourceVersion(new String(freshVersion(millis), StandardCharsets.US_ASCII),
+				Instant.ofEpochMilli(millis)), exists ? Existence.PRESENT : Existence.ABSENT, null);
+	}
+
+	@Override
+	public void release(String resource, String key, ResourceState reserved) {
+		String token = reserved.reservation();
+		if (token == null) {
+			return;
+		}
+		try {
+			run(RELEASE, key(resource, key), ascii(token));
+		}
+		catch (RuntimeException ex) {
+			// the reservation ends with its lease
+		}
+	}
+
+	@Override
+	public boolean isShared() {
+		return true;
+	}
+
+	@Override
+	public long retryAfterSeconds() {
+		return this.guard.retryAfterSeconds();
+	}
+
+	@Override
+	public Map<String, Object> describe() {
+		Map<String, Object> details = new LinkedHashMap<>();
+		RemoteStoreGuard.State state = this.guard.state();
+		details.put("kind", "redis");
+		details.put("health", (state == RemoteStoreGuard.State.CLOSED) ? "UP" : "DOWN");
+		details.put("breaker", state.name());
+		details.put("keyPrefix", this.prefix);
+		details.put("calls", this.guard.calls());
+		details.put("failures", this.guard.failures());
+		details.put("rejected", this.guard.rejected());
+		details.put("pendingChanges", this.pending.size());
+		details.put("pendingChangesOverflowed", this.overflowed.get());
+		return details;
+	}
+
+	/**
+	 * Timeout and circuit breaker of this store's calls.
+	 * @return the guard
+	 */
+	public RemoteStoreGuard guard() {
+		return this.guard;
+	}
+
+	/**
+	 * Number of instances changed while Redis was unreachable whose fresh version is not recorded yet.
+	 * @return the count
+	 */
+	public int pendingChanges() {
+		return this.pending.size();
+	}
+
+	/**
+	 * Whether more instances changed while Redis was unreachable than are remembered one by one, so that every key
+	 * under the prefix will be dropped when Redis answers again.
+	 * @return whether the pending changes overflowed
+	 */
+	public boolean pendingChangesOverflowed() {
+		return this.overflowed.get();
+	}
+
+	/**
+	 * Prefix of every key this store writes.
+	 * @return the prefix
+	 */
+	public String prefix() {
+		return this.prefix;
+	}
+
+	@Override
+	public void close() {
+		this.recovery.shutdownNow();
+	}
+
+	private @Nullable ResourceState change(String redisKey, boolean exists, @Nullable String token) {
+		long millis = System.currentTimeMillis();
+		return state(runWithoutRecovery(CHANGED, redisKey, this.ttl, freshVersion(millis),
+				ascii(Long.toString(millis)), existence(exists ? Existence.PRESENT : Existence.ABSENT),
+				(token != null) ? ascii(token) : EMPTY));
+	}
+
+	private void remember(String redisKey, PendingChange change) {
+		if (this.pending.size() >= this.maxPendingChanges && !this.pending.containsKey(redisKey)) {
+			this.overflowed.set(true);
+		}
+		else {
+			this.pending.put(redisKey, change);
+		}
+		this.dirty = true;
+	}
+
+	private void recoverInBackground() {
+		if (this.dirty && this.guard.state() != RemoteStoreGuard.State.HALF_OPEN) {
+			try {
+				recover();
+			}
+			catch (RuntimeException ex) {
+				// still unreachable: the guard has counted and logged it; try again at the next period
+			}
+		}
+	}
+
+	/**
+	 * Give fresh versions to the instances changed while Redis was unreachable. An entry is forgotten only once its
+	 * change is recorded, so that a concurrent read waits for (or does) the same change instead of matching an old tag.
+	 */
+	private void recover() {
+		if (this.overflowed.get()) {
+			dropAll();
+			this.overflowed.set(false);
+		}
+		for (Map.Entry<String, PendingChange> entry : this.pending.entrySet()) {
+			PendingChange change = entry.getValue();
+			change(entry.getKey(), change.exists(), change.token());
+			this.pending.remove(entry.getKey(), change);
+		}
+		this.dirty = false;
+		if (!this.pending.isEmpty() || this.overflowed.get()) {
+			this.dirty = true;
+		}
+	}
+
+	private void dropAll() {
+		ScanArgs args = ScanArgs.Builder.matches(glob(this.prefix) + "*").limit(500);
+		ScanCursor cursor = ScanCursor.INITIAL;
+		do {
+			ScanCursor from = cursor;
+			KeyScanCursor<byte[]> page = this.guard.call(() -> commands().scan(from, args));
+			List<byte[]> keys = page.getKeys();
+			if (!keys.isEmpty()) {
+				this.guard.call(() -> commands().unlink(keys.toArray(new byte[0][])));
+			}
+			cursor = page;
+		}
+		while (!cursor.isFinished());
+		logger.warn("resilience.etag.store: more instances changed while Redis was unreachable than "
+				+ "resilience.etag.redis.max-pending-changes=" + this.maxPendingChanges
+				+ "; dropped every key under '" + this.prefix + "' so that no old entity tag matches");
+	}
+
+	private <T> T run(Script script, String key, byte[]... args) {
+		if (this.dirty) {
+			recover();
+		}
+		return runWithoutRecovery(script, key, args);
+	}
+
+	private <T> T runWithoutRecovery(Script script, String key, byte[]... args) {
+		byte[][] keys = { utf8(key) };
+		return this.guard.call(() -> evaluate(script, keys, args));
+	}
+
+	private <T> Future<T> evaluate(Script script, byte[][] keys, byte[][] args) {
+		RedisClusterAsyncCommands<byte[], byte[]> commands = commands();
+		CompletableFuture<T> result = commands.<T>evalsha(script.sha, script.output, keys, args).toCompletableFuture();
+		// a Redis restarted empty has lost the scripts: EVAL sends the body and loads it again
+		return result.exceptionallyCompose((ex) -> (unwrap(ex) instanceof RedisNoScriptException)
+				? commands.<T>eval(script.body, script.output, keys, args).toCompletableFuture()
+				: CompletableFuture.failedFuture(unwrap(ex)));
+	}
+
+	private RedisClusterAsyncCommands<byte[], byte[]> commands() {
+		RedisClusterAsyncCommands<byte[], byte[]> commands = this.commands;
+		if (commands == null) {
+			synchronized (this) {
+				commands = this.commands;
+				if (commands == null) {
+					if (!(this.connectionFactory.getConnection() instanceof LettuceConnection connection)) {
+						throw new IllegalStateException("resilience.etag.store=redis needs a Lettuce connection");
+					}
+					commands = connection.getNativeConnection();
+					this.commands = commands;
+				}
+			}
+		}
+		return commands;
+	}
+
+	private static Throwable unwrap(Throwable ex) {
+		return (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
+	}
+
+	private static @Nullable ResourceState state(@Nullable Object reply) {
+		if (!(reply instanceof List<?> fields) || fields.size() < 4) {
+			return null;
+		}
+		String version = string(fields.get(0));
+		String millis = string(fields.get(1));
+		String existence = string(fields.get(2));
+		String reservation = string(fields.get(3));
+		Instant modifiedAt = (millis.isEmpty()) ? null : Instant.ofEpochMilli(Long.parseLong(millis));
+		Existence parsed = switch (existence) {
+			case "P" -> Existence.PRESENT;
+			case "A" -> Existence.ABSENT;
+			default -> Existence.UNKNOWN;
+		};
+		return new ResourceState(new ResourceVersion(version, modifiedAt), parsed,
+				reservation.isEmpty() ? null : reservation);
+	}
+
+	private static String string(@Nullable Object value) {
+		return (value instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : "";
+	}
+
+	private static byte[] existence(Existence existence) {
+		return switch (existence) {
+			case PRESENT -> P;
+			case ABSENT -> A;
+			case UNKNOWN -> U;
+		};
+	}
+
+	private static final byte[] P = { 'P' };
+
+	private static final byte[] A = { 'A' };
+
+	private static final byte[] U = { 'U' };
+
+	private String key(String resource, String key) {
+		return this.prefix + resource.length() + ':' + resource + ':' + key;
+	}
+
+	private static byte[] freshVersion(long millis) {
+		return ascii(Long.toHexString(millis) + '-' + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+	}
+
+	private static String glob(String literal) {
+		StringBuilder escaped = new StringBuilder(literal.length() + 4);
+		for (int i = 0; i < literal.length(); i++) {
+			char c = literal.charAt(i);
+			if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+				escaped.append('\\');
+			}
+			escaped.append(c);
+		}
+		return escaped.toString();
+	}
+
+	private static byte[] ascii(String value) {
+		return value.getBytes(StandardCharsets.US_ASCII);
+	}
+
+	private static byte[] utf8(String value) {
+		return value.getBytes(StandardCharsets.UTF_8);
+	}
+
+	private record PendingChange(boolean exists, @Nullable String token) {
+	}
+
+	private static final class Script {
+
+		private final ScriptOutputType output;
+
+		private final String body;
+
+		private final String sha;
+
+		Script(ScriptOutputType output, String body) {
+			this.output = output;
+			this.body = PRELUDE + body;
+			this.sha = sha1(this.body);
+		}
+
+		private static String sha1(String body) {
+			try {
+				byte[] digest = MessageDigest.getInstance("SHA-1").digest(body.getBytes(StandardCharsets.UTF_8));
+				StringBuilder hex = new StringBuilder(40);
+				for (byte b : digest) {
+					hex.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
+				}
+				return hex.toString();
+			}
+			catch (NoSuchAlgorithmException ex) {
+				throw new IllegalStateException("SHA-1 is not available", ex);
+			}
+		}
+
+	}
+
+}

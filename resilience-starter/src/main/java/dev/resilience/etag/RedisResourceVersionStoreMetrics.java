@@ -1,0 +1,68 @@
+package dev.resilience.etag;
+
+import java.util.concurrent.TimeUnit;
+
+import dev.resilience.support.RemoteStoreGuard;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * Micrometer meters of the {@link RedisResourceVersionStore}: {@code resilience.etag.store.latency} (timer of every
+ * call that went to Redis, tagged {@code outcome} {@code success} or {@code failure}, a timeout included),
+ * {@code resilience.etag.store.errors} (failed or timed-out calls), {@code resilience.etag.store.rejected} (calls
+ * refused by the open circuit breaker), {@code resilience.etag.store.breaker} (0 closed, 1 half-open, 2 open) and
+ * {@code resilience.etag.store.pending.changes} (instances changed while Redis was unreachable, not recorded yet).
+ */
+public final class RedisResourceVersionStoreMetrics {
+
+	/** Name of the timer of store calls. */
+	public static final String LATENCY = "resilience.etag.store.latency";
+
+	/** Name of the counter of failed store calls. */
+	public static final String ERRORS = "resilience.etag.store.errors";
+
+	/** Name of the counter of store calls refused by the open breaker. */
+	public static final String REJECTED = "resilience.etag.store.rejected";
+
+	/** Name of the gauge of the breaker's state. */
+	public static final String BREAKER = "resilience.etag.store.breaker";
+
+	/** Name of the gauge of pending changes. */
+	public static final String PENDING_CHANGES = "resilience.etag.store.pending.changes";
+
+	/**
+	 * Register the meters.
+	 * @param store the store
+	 * @param registry where the meters are registered
+	 */
+	public RedisResourceVersionStoreMetrics(RedisResourceVersionStore store, MeterRegistry registry) {
+		RemoteStoreGuard guard = store.guard();
+		Timer success = Timer.builder(LATENCY)
+			.description("Calls of the Redis resource version store")
+			.tag("outcome", "success")
+			.register(registry);
+		Timer failure = Timer.builder(LATENCY)
+			.description("Calls of the Redis resource version store")
+			.tag("outcome", "failure")
+			.register(registry);
+		guard.listen((nanos, ok) -> (ok ? success : failure).record(nanos, TimeUnit.NANOSECONDS));
+		FunctionCounter.builder(ERRORS, guard, RemoteStoreGuard::failures)
+			.description("Calls of the Redis resource version store that failed or timed out")
+			.register(registry);
+		FunctionCounter.builder(REJECTED, guard, RemoteStoreGuard::rejected)
+			.description("Calls of the Redis resource version store refused by its open circuit breaker")
+			.register(registry);
+		Gauge.builder(BREAKER, guard, (g) -> switch (g.state()) {
+			case CLOSED -> 0;
+			case HALF_OPEN -> 1;
+			case OPEN -> 2;
+		}).description("Circuit breaker of the Redis resource version store: 0 closed, 1 half-open, 2 open")
+			.register(registry);
+		Gauge.builder(PENDING_CHANGES, store, RedisResourceVersionStore::pendingChanges)
+			.description("Resource instances changed while Redis was unreachable whose new version is not recorded yet")
+			.register(registry);
+	}
+
+}
