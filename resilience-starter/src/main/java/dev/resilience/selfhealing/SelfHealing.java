@@ -3,7 +3,9 @@ package dev.resilience.selfhealing;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -21,7 +23,10 @@ import org.springframework.context.ApplicationEventPublisher;
  * a fatal application stays fatal until it is restarted.
  *
  * <p>Keeps a small memory reserve that it releases on the first report, so that logging, the thread dump and the
- * probes still have room when the heap is exhausted.
+ * probes still have room when the heap is exhausted. The first report is claimed without allocating and the reserve
+ * is released before anything else; {@link #reportOutOfMemory(OutOfMemoryError, Object, Function)} builds its
+ * description only after that, so reporting an exhausted heap does not allocate its way into a second
+ * {@link OutOfMemoryError} first.
  */
 public class SelfHealing {
 
@@ -36,6 +41,8 @@ public class SelfHealing {
 
 	private static final int RESERVE_BYTES = 1024 * 1024;
 
+	private static final String OUT_OF_MEMORY_DETAIL = "OutOfMemoryError (no memory left to describe where)";
+
 	private final ApplicationEventPublisher events;
 
 	private final ThreadDumpWriter threadDumps;
@@ -45,6 +52,8 @@ public class SelfHealing {
 	private final Duration drainPeriod;
 
 	private final FatalExit exit;
+
+	private final AtomicBoolean claimed = new AtomicBoolean();
 
 	private final AtomicReference<Fatality> fatality = new AtomicReference<>();
 
@@ -68,11 +77,55 @@ public class SelfHealing {
 	 * @return {@code true} if this was the first report
 	 */
 	public boolean reportFatal(FatalCause cause, String detail) {
-		Fatality first = new Fatality(cause, detail, Instant.now(), null);
-		if (!this.fatality.compareAndSet(null, first)) {
+		if (!claim()) {
+			return false;
+		}
+		fatal(cause, detail);
+		return true;
+	}
+
+	/**
+	 * Declare the application fatally broken by an {@link OutOfMemoryError}. Only the first report has an effect.
+	 * The description ("OutOfMemoryError in &lt;where&gt;: &lt;message&gt;") is built after the reserve is
+	 * released; pass a non-capturing function (a static method reference) so that the call itself allocates nothing.
+	 * @param <T> type of the place the error was seen
+	 * @param error the error
+	 * @param source where it was seen: a request, a thread
+	 * @param where describes the source
+	 * @return {@code true} if this was the first report
+	 */
+	public <T> boolean reportOutOfMemory(OutOfMemoryError error, T source, Function<? super T, String> where) {
+		if (!claim()) {
+			return false;
+		}
+		String detail;
+		try {
+			detail = "OutOfMemoryError in " + where.apply(source) + ": " + error.getMessage();
+		}
+		catch (Throwable ex) {
+			detail = OUT_OF_MEMORY_DETAIL;
+		}
+		fatal(FatalCause.OUT_OF_MEMORY, detail);
+		return true;
+	}
+
+	private boolean claim() {
+		if (!this.claimed.compareAndSet(false, true)) {
 			return false;
 		}
 		this.reserve = null;
+		return true;
+	}
+
+	private void fatal(FatalCause cause, String detail) {
+		Fatality first;
+		try {
+			first = new Fatality(cause, detail, Instant.now(), null);
+		}
+		catch (Throwable ex) {
+			first = new Fatality(cause, detail, Instant.EPOCH, null);
+		}
+		this.fatality.set(first);
 		try {
 			logger.error("Application is fatally broken (" + cause + "): " + detail
 					+ "; liveness BROKEN, readiness REFUSING_TRAFFIC"
@@ -91,7 +144,6 @@ public class SelfHealing {
 		if (this.onFatal == OnFatal.EXIT) {
 			scheduleExit();
 		}
-		return true;
 	}
 
 	/**
@@ -107,7 +159,11 @@ public class SelfHealing {
 	 * @return {@code true} once fatal
 	 */
 	public boolean isFatal() {
-		return this.fatality.get() != null;
+		return this.claimed.get();
+	}
+
+	boolean hasReserve() {
+		return this.reserve != null;
 	}
 
 	/**
@@ -139,6 +195,7 @@ public class SelfHealing {
 		}
 		this.fatality.set(null);
 		this.reserve = new byte[RESERVE_BYTES];
+		this.claimed.set(false);
 		publish(LivenessState.CORRECT);
 		publish(ReadinessState.ACCEPTING_TRAFFIC);
 	}
