@@ -41,6 +41,8 @@ public class SelfHealing {
 
 	private static final int RESERVE_BYTES = 1024 * 1024;
 
+	private static final String DRAIN_OVER = "Drain period over: exiting with status " + EXIT_STATUS;
+
 	private static final String OUT_OF_MEMORY_DETAIL = "OutOfMemoryError (no memory left to describe where)";
 
 	private final ApplicationEventPublisher events;
@@ -59,7 +61,7 @@ public class SelfHealing {
 
 	private volatile byte[] reserve = new byte[RESERVE_BYTES];
 
-	private volatile Thread exitThread;
+	private volatile Thread exitThread = newExitThread();
 
 	public SelfHealing(ApplicationEventPublisher events, ThreadDumpWriter threadDumps, OnFatal onFatal,
 			Duration drainPeriod, FatalExit exit) {
@@ -189,9 +191,11 @@ public class SelfHealing {
 	 */
 	public void reset() {
 		Thread pending = this.exitThread;
-		if (pending != null) {
+		if (pending.isAlive()) {
 			pending.interrupt();
-			this.exitThread = null;
+		}
+		if (pending.getState() != Thread.State.NEW) {
+			this.exitThread = newExitThread();
 		}
 		this.fatality.set(null);
 		this.reserve = new byte[RESERVE_BYTES];
@@ -231,20 +235,38 @@ public class SelfHealing {
 		}
 	}
 
-	private void scheduleExit() {
-		Thread thread = new Thread(() -> {
-			try {
-				Thread.sleep(this.drainPeriod.toMillis());
-			}
-			catch (InterruptedException ex) {
-				return;
-			}
-			logger.error("Drain period over: exiting with status " + EXIT_STATUS);
-			this.exit.exit(EXIT_STATUS);
-		}, "resilience-self-healing-exit");
+	// built up front: a heap exhausted by the time of the report must not stop the exit
+	private Thread newExitThread() {
+		Thread thread = new Thread(this::drainThenExit, "resilience-self-healing-exit");
 		thread.setDaemon(false);
-		this.exitThread = thread;
-		thread.start();
+		return thread;
+	}
+
+	private void drainThenExit() {
+		try {
+			Thread.sleep(this.drainPeriod.toMillis());
+		}
+		catch (InterruptedException ex) {
+			return;
+		}
+		try {
+			logger.error(DRAIN_OVER);
+		}
+		catch (Throwable ex) {
+			// the exit matters more than its log line
+		}
+		this.exit.exit(EXIT_STATUS);
+	}
+
+	private void scheduleExit() {
+		Thread thread = this.exitThread;
+		try {
+			thread.start();
+		}
+		catch (Throwable ex) {
+			// no thread to drain on: exit without the drain rather than never
+			this.exit.exit(EXIT_STATUS);
+		}
 	}
 
 }

@@ -41,7 +41,7 @@ public class SelfHealingMetrics implements MeterBinder {
 			.baseUnit("seconds")
 			.register(registry);
 		Gauge.builder("resilience.selfhealing.heap.after.gc", this.memory, MemoryMonitor::getHeapAfterGc)
-			.description("Heap occupancy after the latest collection that reclaimed old objects, as a share of the"
+			.description("Heap occupancy after the latest collection that reclaimed the whole heap, as a share of the"
 					+ " usable heap")
 			.register(registry);
 		Gauge.builder("resilience.selfhealing.deadlocked.threads", this.deadlocks,

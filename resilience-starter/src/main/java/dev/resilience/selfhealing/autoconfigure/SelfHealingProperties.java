@@ -35,8 +35,8 @@ public class SelfHealingProperties implements Validator {
 	private int heapAfterGcCollections = 3;
 
 	/**
-	 * Share of the usable heap that, still occupied after a collection that reclaims old objects (G1's mixed
-	 * collections included), marks the application degraded: a health detail and a metric, not a probe.
+	 * Share of the usable heap that, still occupied after a collection that reclaims the whole heap, marks the
+	 * application degraded: a health detail and a metric, not a probe.
 	 */
 	private double heapAfterGcDegradedThreshold = 0.8;
 
