@@ -119,14 +119,16 @@ class SelfHealingForkedTests {
 				HttpResponse<String> liveness = awaitStatus(service, "/actuator/health/liveness", 503,
 						Duration.ofSeconds(180));
 				assertThat(liveness.body()).contains("\"DOWN\"");
-				HttpResponse<String> down = service.get("/actuator/health/selfHealing");
-				assertThat(down.body()).containsPattern("\"cause\":\"(HEAP_AFTER_GC|GC_OVERHEAD|OUT_OF_MEMORY)\"");
+				// the leak goes on while the process drains: a health request may itself run out of memory, the log not
+				Matcher fatal = Pattern.compile("Application is fatally broken \\((HEAP_AFTER_GC|GC_OVERHEAD|OUT_OF_MEMORY)"
+						+ "\\): ([^;]*)").matcher(service.output());
+				assertThat(fatal.find()).as("fatal report in the output").isTrue();
 				assertThat(service.awaitExit(LEAK_DRAIN.plusSeconds(90))).isEqualTo(SelfHealing.EXIT_STATUS);
 				assertThat(files(work.resolve("dumps"))).singleElement()
 					.satisfies((dump) -> assertThat(Files.readString(dump)).contains("Full thread dump"));
 				return String.format("UP for %d polls over %s before the leak (heapAfterGc %s, gcOverhead %s); then %s",
 						polls, HEALTHY_RUN, value(healthy.body(), "heapAfterGc"), value(healthy.body(), "gcOverhead"),
-						value(down.body(), "detail"));
+						fatal.group(1) + ": " + fatal.group(2));
 			}
 		});
 	}
@@ -257,7 +259,7 @@ class SelfHealingForkedTests {
 					new Collector("Serial", List.of("-XX:+UseSerialGC"), 150),
 					new Collector("ZGC", List.of("-XX:+UseZGC"), 150)));
 			if (supported("-XX:+UseShenandoahGC")) {
-				collectors.add(new Collector("Shenandoah", List.of("-XX:+UseShenandoahGC"), 200));
+				collectors.add(new Collector("Shenandoah", List.of("-XX:+UseShenandoahGC"), 210));
 			}
 			return collectors;
 		}

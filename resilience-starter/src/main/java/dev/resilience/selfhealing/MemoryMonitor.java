@@ -289,7 +289,7 @@ public class MemoryMonitor implements SmartLifecycle {
 			this.window.record(end, end - start);
 			double deficitMillis = this.deficit.record(start, end);
 			if (deficitMillis > this.settings.gcTimeThreshold().toMillis() && !this.selfHealing.isFatal()) {
-				this.selfHealing.reportFatal(FatalCause.GC_OVERHEAD, String.format(
+				this.selfHealing.reportFatal(FatalCause.GC_OVERHEAD, () -> String.format(
 						"GC time exceeded %s times the run time by %.1f s (threshold %d s): %.0f%% of wall time in GC"
 								+ " over the last %d s",
 						weight(), deficitMillis / 1000, this.settings.gcTimeThreshold().toSeconds(),
@@ -322,7 +322,7 @@ public class MemoryMonitor implements SmartLifecycle {
 		int streak = ++this.heapAfterGcStreak;
 		if (streak >= this.settings.heapAfterGcCollections() && !this.selfHealing.isFatal()) {
 			this.selfHealing.reportFatal(FatalCause.HEAP_AFTER_GC,
-					String.format("heap holds %.0f%% of its usable %d MiB after %d collections in a row that reclaim"
+					() -> String.format("heap holds %.0f%% of its usable %d MiB after %d collections in a row that reclaim"
 							+ " the whole heap (%s; threshold %.0f%%)", share * 100, this.maxHeap >> 20, streak,
 							gcName, this.settings.heapAfterGcThreshold() * 100));
 		}

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -83,6 +84,28 @@ public class SelfHealing {
 			return false;
 		}
 		fatal(cause, detail);
+		return true;
+	}
+
+	/**
+	 * Declare the application fatally broken, describing it only once the report is claimed and the reserve
+	 * released: for monitors that detect an exhausted heap. Only the first report has an effect.
+	 * @param cause what went wrong
+	 * @param detail describes this occurrence
+	 * @return {@code true} if this was the first report
+	 */
+	public boolean reportFatal(FatalCause cause, Supplier<String> detail) {
+		if (!claim()) {
+			return false;
+		}
+		String description;
+		try {
+			description = detail.get();
+		}
+		catch (Throwable ex) {
+			description = cause.name();
+		}
+		fatal(cause, description);
 		return true;
 	}
 

@@ -72,6 +72,21 @@ class SelfHealingTests {
 	}
 
 	@Test
+	void monitorsDescribeOnlyAfterTheReserveIsReleased() {
+		SelfHealing selfHealing = selfHealing(OnFatal.REPORT, Duration.ZERO);
+		List<Boolean> reserveWhileDescribing = new CopyOnWriteArrayList<>();
+		assertThat(selfHealing.reportFatal(FatalCause.HEAP_AFTER_GC, () -> {
+			reserveWhileDescribing.add(selfHealing.hasReserve());
+			return "heap full";
+		})).isTrue();
+		assertThat(reserveWhileDescribing).containsExactly(false);
+		assertThat(selfHealing.getFatality().detail()).isEqualTo("heap full");
+		assertThat(selfHealing.reportFatal(FatalCause.GC_OVERHEAD, () -> {
+			throw new AssertionError("a second report is not described");
+		})).isFalse();
+	}
+
+	@Test
 	void outOfMemoryWhileDescribingStillReports() {
 		SelfHealing selfHealing = selfHealing(OnFatal.REPORT, Duration.ZERO);
 		assertThat(selfHealing.reportOutOfMemory(new OutOfMemoryError(), "x", (where) -> {
