@@ -1,5 +1,6 @@
 package dev.resilience.selfhealing;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +25,8 @@ import org.springframework.context.ApplicationEventPublisher;
  * a fatal application stays fatal until it is restarted.
  *
  * <p>Keeps a small memory reserve that it releases on the first report, so that logging, the thread dump and the
- * probes still have room when the heap is exhausted. The first report is claimed without allocating and the reserve
+ * probes still have room when the heap is exhausted, and a second one just before the thread dump, which is retried a
+ * few times when it runs out of memory (another thread may have taken what was freed). The first report is claimed without allocating and the reserve
  * is released before anything else; {@link #reportOutOfMemory(OutOfMemoryError, Object, Function)} builds its
  * description only after that, so reporting an exhausted heap does not allocate its way into a second
  * {@link OutOfMemoryError} first.
@@ -41,6 +43,10 @@ public class SelfHealing {
 	private static final Log logger = LogFactory.getLog(SelfHealing.class);
 
 	private static final int RESERVE_BYTES = 1024 * 1024;
+
+	private static final int DUMP_ATTEMPTS = 5;
+
+	private static final long DUMP_RETRY_MILLIS = 200;
 
 	private static final String DRAIN_OVER = "Drain period over: exiting with status " + EXIT_STATUS;
 
@@ -61,6 +67,8 @@ public class SelfHealing {
 	private final AtomicReference<Fatality> fatality = new AtomicReference<>();
 
 	private volatile byte[] reserve = new byte[RESERVE_BYTES];
+
+	private volatile byte[] dumpReserve = new byte[RESERVE_BYTES];
 
 	private volatile Thread exitThread = newExitThread();
 
@@ -222,6 +230,7 @@ public class SelfHealing {
 		}
 		this.fatality.set(null);
 		this.reserve = new byte[RESERVE_BYTES];
+		this.dumpReserve = new byte[RESERVE_BYTES];
 		this.claimed.set(false);
 		publish(LivenessState.CORRECT);
 		publish(ReadinessState.ACCEPTING_TRAFFIC);
@@ -242,10 +251,37 @@ public class SelfHealing {
 	}
 
 	private Path writeThreadDump() {
+		this.dumpReserve = null;
+		for (int attempt = 1; attempt < DUMP_ATTEMPTS; attempt++) {
+			try {
+				return writeThreadDumpOnce();
+			}
+			catch (OutOfMemoryError ex) {
+				// another thread took what was freed: memory comes and goes, try again shortly
+				try {
+					Thread.sleep(DUMP_RETRY_MILLIS);
+				}
+				catch (InterruptedException interrupted) {
+					Thread.currentThread().interrupt();
+					break;
+				}
+			}
+			catch (Throwable ex) {
+				break;
+			}
+		}
+		return writeThreadDumpOnceOrLog();
+	}
+
+	private Path writeThreadDumpOnce() throws IOException {
+		Path file = this.threadDumps.write();
+		logger.error("Thread dump written to " + file);
+		return file;
+	}
+
+	private Path writeThreadDumpOnceOrLog() {
 		try {
-			Path file = this.threadDumps.write();
-			logger.error("Thread dump written to " + file);
-			return file;
+			return writeThreadDumpOnce();
 		}
 		catch (Throwable ex) {
 			try {
