@@ -142,6 +142,9 @@ class SelfHealingForkedTests {
 	@Test
 	void gcDeathSpiralIsDetectedOnEachCollector() throws Exception {
 		onEachCollector((collector) -> {
+			if (collector.spiralLiveMb() == 0) {
+				return "no death-spiral scenario (see Collector)";
+			}
 			Path work = this.work.resolve(collector.name());
 			List<String> options = new ArrayList<>(collector.options());
 			// Parallel would throw "GC overhead limit exceeded" first, which is seen as an OutOfMemoryError
@@ -249,7 +252,8 @@ class SelfHealingForkedTests {
 	/**
 	 * A collector of the JDK the tests run on, with the live set that puts it into a death spiral in 256 MiB
 	 * (Parallel and Serial keep old objects in an old generation of about 2/3 of the heap; ZGC needs more headroom
-	 * than the others and throws OutOfMemoryError above about 60%).
+	 * than the others and throws OutOfMemoryError above about 60%). Shenandoah has none (0): between 200 and 215 MiB
+	 * it was declared in some runs, kept up in others and ran out of memory first in others, on a loaded machine.
 	 */
 	record Collector(String name, List<String> options, int spiralLiveMb) {
 
@@ -259,7 +263,7 @@ class SelfHealingForkedTests {
 					new Collector("Serial", List.of("-XX:+UseSerialGC"), 150),
 					new Collector("ZGC", List.of("-XX:+UseZGC"), 150)));
 			if (supported("-XX:+UseShenandoahGC")) {
-				collectors.add(new Collector("Shenandoah", List.of("-XX:+UseShenandoahGC"), 210));
+				collectors.add(new Collector("Shenandoah", List.of("-XX:+UseShenandoahGC"), 0));
 			}
 			return collectors;
 		}

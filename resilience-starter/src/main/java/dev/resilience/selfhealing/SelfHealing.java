@@ -275,7 +275,12 @@ public class SelfHealing {
 
 	private Path writeThreadDumpOnce() throws IOException {
 		Path file = this.threadDumps.write();
-		logger.error("Thread dump written to " + file);
+		try {
+			logger.error("Thread dump written to " + file);
+		}
+		catch (Throwable ex) {
+			// written: a failed log line must not write it again
+		}
 		return file;
 	}
 

@@ -75,6 +75,19 @@ public class ThreadDumpWriter {
 		long pid = ProcessHandle.current().pid();
 		Instant now = Instant.now();
 		Path file = this.directory.resolve("threads-" + FILE_TIME.format(now) + "-pid" + pid + ".txt");
+		try {
+			writeTo(file, threads, infos, deadlocked, now, pid);
+		}
+		catch (IOException | RuntimeException | Error ex) {
+			// no half-written dump next to the one a retry writes
+			Files.deleteIfExists(file);
+			throw ex;
+		}
+		return file;
+	}
+
+	private void writeTo(Path file, ThreadMXBean threads, ThreadInfo[] infos, long[] deadlocked, Instant now, long pid)
+			throws IOException {
 		try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
 			RuntimeMXBean runtime = ManagementFactory.getRuntimeMXBean();
 			out.write(now + "\n");
@@ -98,7 +111,6 @@ public class ThreadDumpWriter {
 				this.allThreads.appendTo(out, this.directory.resolve(file.getFileName() + ".all"));
 			}
 		}
-		return file;
 	}
 
 	/**
