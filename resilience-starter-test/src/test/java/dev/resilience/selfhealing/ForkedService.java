@@ -42,9 +42,16 @@ final class ForkedService implements AutoCloseable {
 
 	static ForkedService start(Path workDirectory, String maxHeap, String... properties)
 			throws IOException, InterruptedException {
+		return start(workDirectory, List.of(), maxHeap, properties);
+	}
+
+	static ForkedService start(Path workDirectory, List<String> jvmOptions, String maxHeap, String... properties)
+			throws IOException, InterruptedException {
+		Files.createDirectories(workDirectory);
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
 		command.add("-Xmx" + maxHeap);
+		command.addAll(jvmOptions);
 		command.add("-XX:TieredStopAtLevel=1");
 		command.add("-cp");
 		command.add(System.getProperty("java.class.path"));

@@ -6,17 +6,19 @@ package dev.resilience.selfhealing;
 public enum FatalCause {
 
 	/**
-	 * An {@link OutOfMemoryError} was thrown in a request thread or reached a thread's uncaught-exception handler.
+	 * An {@link OutOfMemoryError} was thrown in a request (seen by a Spring MVC exception resolver or a servlet
+	 * filter) or reached a thread's uncaught-exception handler.
 	 */
 	OUT_OF_MEMORY,
 
 	/**
-	 * Share of wall time spent in GC pauses over the sliding window exceeded its threshold (GC death spiral).
+	 * GC time beat run time by more than the GC time threshold (jvmquake's token bucket): a GC death spiral.
 	 */
 	GC_OVERHEAD,
 
 	/**
-	 * Old-generation usage after a collection exceeded its threshold: live data fills the heap.
+	 * Heap occupancy after several collections in a row that reclaim the whole heap exceeded its threshold: live data
+	 * fills the heap.
 	 */
 	HEAP_AFTER_GC,
 

@@ -1,9 +1,13 @@
 package dev.resilience.selfhealing;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -21,7 +25,11 @@ import org.springframework.context.ApplicationEventPublisher;
  * a fatal application stays fatal until it is restarted.
  *
  * <p>Keeps a small memory reserve that it releases on the first report, so that logging, the thread dump and the
- * probes still have room when the heap is exhausted.
+ * probes still have room when the heap is exhausted, and a second one just before the thread dump, which is retried a
+ * few times when it runs out of memory (another thread may have taken what was freed). The first report is claimed without allocating and the reserve
+ * is released before anything else; {@link #reportOutOfMemory(OutOfMemoryError, Object, Function)} builds its
+ * description only after that, so reporting an exhausted heap does not allocate its way into a second
+ * {@link OutOfMemoryError} first.
  */
 public class SelfHealing {
 
@@ -36,6 +44,14 @@ public class SelfHealing {
 
 	private static final int RESERVE_BYTES = 1024 * 1024;
 
+	private static final int DUMP_ATTEMPTS = 5;
+
+	private static final long DUMP_RETRY_MILLIS = 200;
+
+	private static final String DRAIN_OVER = "Drain period over: exiting with status " + EXIT_STATUS;
+
+	private static final String OUT_OF_MEMORY_DETAIL = "OutOfMemoryError (no memory left to describe where)";
+
 	private final ApplicationEventPublisher events;
 
 	private final ThreadDumpWriter threadDumps;
@@ -46,11 +62,15 @@ public class SelfHealing {
 
 	private final FatalExit exit;
 
+	private final AtomicBoolean claimed = new AtomicBoolean();
+
 	private final AtomicReference<Fatality> fatality = new AtomicReference<>();
 
 	private volatile byte[] reserve = new byte[RESERVE_BYTES];
 
-	private volatile Thread exitThread;
+	private volatile byte[] dumpReserve = new byte[RESERVE_BYTES];
+
+	private volatile Thread exitThread = newExitThread();
 
 	public SelfHealing(ApplicationEventPublisher events, ThreadDumpWriter threadDumps, OnFatal onFatal,
 			Duration drainPeriod, FatalExit exit) {
@@ -68,11 +88,77 @@ public class SelfHealing {
 	 * @return {@code true} if this was the first report
 	 */
 	public boolean reportFatal(FatalCause cause, String detail) {
-		Fatality first = new Fatality(cause, detail, Instant.now(), null);
-		if (!this.fatality.compareAndSet(null, first)) {
+		if (!claim()) {
+			return false;
+		}
+		fatal(cause, detail);
+		return true;
+	}
+
+	/**
+	 * Declare the application fatally broken, describing it only once the report is claimed and the reserve
+	 * released: for monitors that detect an exhausted heap. Only the first report has an effect.
+	 * @param cause what went wrong
+	 * @param detail describes this occurrence
+	 * @return {@code true} if this was the first report
+	 */
+	public boolean reportFatal(FatalCause cause, Supplier<String> detail) {
+		if (!claim()) {
+			return false;
+		}
+		String description;
+		try {
+			description = detail.get();
+		}
+		catch (Throwable ex) {
+			description = cause.name();
+		}
+		fatal(cause, description);
+		return true;
+	}
+
+	/**
+	 * Declare the application fatally broken by an {@link OutOfMemoryError}. Only the first report has an effect.
+	 * The description ("OutOfMemoryError in &lt;where&gt;: &lt;message&gt;") is built after the reserve is
+	 * released; pass a non-capturing function (a static method reference) so that the call itself allocates nothing.
+	 * @param <T> type of the place the error was seen
+	 * @param error the error
+	 * @param source where it was seen: a request, a thread
+	 * @param where describes the source
+	 * @return {@code true} if this was the first report
+	 */
+	public <T> boolean reportOutOfMemory(OutOfMemoryError error, T source, Function<? super T, String> where) {
+		if (!claim()) {
+			return false;
+		}
+		String detail;
+		try {
+			detail = "OutOfMemoryError in " + where.apply(source) + ": " + error.getMessage();
+		}
+		catch (Throwable ex) {
+			detail = OUT_OF_MEMORY_DETAIL;
+		}
+		fatal(FatalCause.OUT_OF_MEMORY, detail);
+		return true;
+	}
+
+	private boolean claim() {
+		if (!this.claimed.compareAndSet(false, true)) {
 			return false;
 		}
 		this.reserve = null;
+		return true;
+	}
+
+	private void fatal(FatalCause cause, String detail) {
+		Fatality first;
+		try {
+			first = new Fatality(cause, detail, Instant.now(), null);
+		}
+		catch (Throwable ex) {
+			first = new Fatality(cause, detail, Instant.EPOCH, null);
+		}
+		this.fatality.set(first);
 		try {
 			logger.error("Application is fatally broken (" + cause + "): " + detail
 					+ "; liveness BROKEN, readiness REFUSING_TRAFFIC"
@@ -91,7 +177,6 @@ public class SelfHealing {
 		if (this.onFatal == OnFatal.EXIT) {
 			scheduleExit();
 		}
-		return true;
 	}
 
 	/**
@@ -107,7 +192,11 @@ public class SelfHealing {
 	 * @return {@code true} once fatal
 	 */
 	public boolean isFatal() {
-		return this.fatality.get() != null;
+		return this.claimed.get();
+	}
+
+	boolean hasReserve() {
+		return this.reserve != null;
 	}
 
 	/**
@@ -133,12 +222,16 @@ public class SelfHealing {
 	 */
 	public void reset() {
 		Thread pending = this.exitThread;
-		if (pending != null) {
+		if (pending.isAlive()) {
 			pending.interrupt();
-			this.exitThread = null;
+		}
+		if (pending.getState() != Thread.State.NEW) {
+			this.exitThread = newExitThread();
 		}
 		this.fatality.set(null);
 		this.reserve = new byte[RESERVE_BYTES];
+		this.dumpReserve = new byte[RESERVE_BYTES];
+		this.claimed.set(false);
 		publish(LivenessState.CORRECT);
 		publish(ReadinessState.ACCEPTING_TRAFFIC);
 	}
@@ -158,10 +251,42 @@ public class SelfHealing {
 	}
 
 	private Path writeThreadDump() {
+		this.dumpReserve = null;
+		for (int attempt = 1; attempt < DUMP_ATTEMPTS; attempt++) {
+			try {
+				return writeThreadDumpOnce();
+			}
+			catch (OutOfMemoryError ex) {
+				// another thread took what was freed: memory comes and goes, try again shortly
+				try {
+					Thread.sleep(DUMP_RETRY_MILLIS);
+				}
+				catch (InterruptedException interrupted) {
+					Thread.currentThread().interrupt();
+					break;
+				}
+			}
+			catch (Throwable ex) {
+				break;
+			}
+		}
+		return writeThreadDumpOnceOrLog();
+	}
+
+	private Path writeThreadDumpOnce() throws IOException {
+		Path file = this.threadDumps.write();
 		try {
-			Path file = this.threadDumps.write();
 			logger.error("Thread dump written to " + file);
-			return file;
+		}
+		catch (Throwable ex) {
+			// written: a failed log line must not write it again
+		}
+		return file;
+	}
+
+	private Path writeThreadDumpOnceOrLog() {
+		try {
+			return writeThreadDumpOnce();
 		}
 		catch (Throwable ex) {
 			try {
@@ -174,20 +299,38 @@ public class SelfHealing {
 		}
 	}
 
-	private void scheduleExit() {
-		Thread thread = new Thread(() -> {
-			try {
-				Thread.sleep(this.drainPeriod.toMillis());
-			}
-			catch (InterruptedException ex) {
-				return;
-			}
-			logger.error("Drain period over: exiting with status " + EXIT_STATUS);
-			this.exit.exit(EXIT_STATUS);
-		}, "resilience-self-healing-exit");
+	// built up front: a heap exhausted by the time of the report must not stop the exit
+	private Thread newExitThread() {
+		Thread thread = new Thread(this::drainThenExit, "resilience-self-healing-exit");
 		thread.setDaemon(false);
-		this.exitThread = thread;
-		thread.start();
+		return thread;
+	}
+
+	private void drainThenExit() {
+		try {
+			Thread.sleep(this.drainPeriod.toMillis());
+		}
+		catch (InterruptedException ex) {
+			return;
+		}
+		try {
+			logger.error(DRAIN_OVER);
+		}
+		catch (Throwable ex) {
+			// the exit matters more than its log line
+		}
+		this.exit.exit(EXIT_STATUS);
+	}
+
+	private void scheduleExit() {
+		Thread thread = this.exitThread;
+		try {
+			thread.start();
+		}
+		catch (Throwable ex) {
+			// no thread to drain on: exit without the drain rather than never
+			this.exit.exit(EXIT_STATUS);
+		}
 	}
 
 }

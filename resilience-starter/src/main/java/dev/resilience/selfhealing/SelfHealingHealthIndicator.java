@@ -5,7 +5,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
  * {@code selfHealing} health indicator: {@code DOWN} once the application is fatally broken, {@code UP} before, with
- * the cause, GC overhead, old generation after GC, deadlocked threads and the JVM's out-of-memory flags as details.
+ * the cause, the degraded level, heap after GC, GC overhead and GC time deficit, deadlocked threads and the JVM's
+ * out-of-memory flags as details (see {@link SelfHealingStatus}). A degraded application stays {@code UP}.
  */
 public class SelfHealingHealthIndicator implements HealthIndicator {
 

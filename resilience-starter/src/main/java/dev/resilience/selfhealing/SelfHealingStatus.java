@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * What self-healing knows right now, for the {@code selfHealing} health indicator and the {@code self-healing} section
- * of the {@code resilience} endpoint: the fatal condition if any, GC overhead, old generation after GC, deadlocked
- * threads and the JVM's out-of-memory flags.
+ * of the {@code resilience} endpoint: the fatal condition if any, the degraded level, heap after GC, GC overhead and
+ * GC time deficit, deadlocked threads and the JVM's out-of-memory flags.
  */
 public class SelfHealingStatus {
 
@@ -52,12 +52,27 @@ public class SelfHealingStatus {
 		}
 		details.put("onFatal", this.selfHealing.getOnFatal().name().toLowerCase());
 		details.put("drainPeriod", this.selfHealing.getDrainPeriod().toString());
+		String degraded = this.memory.getDegradedReason();
+		details.put("degraded", degraded != null);
+		if (degraded != null) {
+			details.put("degradedReason", degraded);
+		}
+		MemoryMonitor.Settings settings = this.memory.getSettings();
+		details.put("collectors", this.memory.getCollectors());
+		double heapAfterGc = this.memory.getHeapAfterGc();
+		if (!Double.isNaN(heapAfterGc)) {
+			details.put("heapAfterGc", round(heapAfterGc));
+			details.put("heapAfterGcCollection", this.memory.getHeapAfterGcCollection());
+		}
+		details.put("heapAfterGcStreak", this.memory.getHeapAfterGcStreak());
+		details.put("heapAfterGcThreshold", settings.heapAfterGcThreshold());
+		details.put("heapAfterGcCollections", settings.heapAfterGcCollections());
+		details.put("heapAfterGcDegradedThreshold", settings.heapAfterGcDegradedThreshold());
 		details.put("gcOverhead", round(this.memory.getGcOverhead()));
-		details.put("gcOverheadThreshold", this.memory.getGcOverheadThreshold());
-		Map<String, Object> oldGen = new LinkedHashMap<>();
-		this.memory.getOldGenAfterGc().forEach((pool, share) -> oldGen.put(pool, round(share)));
-		details.put("oldGenAfterGc", oldGen);
-		details.put("heapAfterGcThreshold", this.memory.getHeapAfterGcThreshold());
+		details.put("gcOverheadThreshold", settings.gcOverheadThreshold());
+		details.put("gcTimeDeficit", this.memory.getGcTimeDeficit().toString());
+		details.put("gcTimeThreshold", settings.gcTimeThreshold().toString());
+		details.put("gcTimeRuntimeWeight", settings.gcTimeRuntimeWeight());
 		details.put("deadlockedThreads", this.deadlocks.getDeadlockedThreads());
 		details.put("deadlockCheckInterval", this.deadlocks.getInterval().toString());
 		details.put("deadlockChecks", this.deadlocks.getChecks());

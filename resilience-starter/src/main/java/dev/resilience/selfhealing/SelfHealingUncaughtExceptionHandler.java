@@ -31,9 +31,12 @@ public class SelfHealingUncaughtExceptionHandler implements Thread.UncaughtExcep
 	private void report(Thread thread, Throwable ex) {
 		OutOfMemoryError oom = OutOfMemoryErrors.find(ex);
 		if (oom != null) {
-			this.selfHealing.reportFatal(FatalCause.OUT_OF_MEMORY,
-					"OutOfMemoryError in thread \"" + thread.getName() + "\": " + oom.getMessage());
+			this.selfHealing.reportOutOfMemory(oom, thread, SelfHealingUncaughtExceptionHandler::describe);
 		}
+	}
+
+	private static String describe(Thread thread) {
+		return "thread \"" + thread.getName() + "\"";
 	}
 
 	private void delegate(Thread thread, Throwable ex) {

@@ -1,6 +1,7 @@
 package dev.resilience.selfhealing;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.io.Writer;
 import java.lang.management.LockInfo;
 import java.lang.management.ManagementFactory;
@@ -8,6 +9,8 @@ import java.lang.management.MonitorInfo;
 import java.lang.management.RuntimeMXBean;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,19 +18,38 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+
 /**
- * Writes a plain-text thread dump in the layout of {@code jstack}, taken with
- * {@link ThreadMXBean#dumpAllThreads(boolean, boolean)}, to a file named after the time and the process id.
+ * Writes a plain-text thread dump to a file named after the time and the process id: first the platform threads in
+ * the layout of {@code jstack}, taken with {@link ThreadMXBean#dumpAllThreads(boolean, boolean)} (locks held and
+ * waited for, a deadlock summary); then, on JDK 21 and later, the JDK's own dump of every thread, virtual threads
+ * included, which {@code ThreadMXBean} does not see ({@code HotSpotDiagnosticMXBean.dumpThreads} in its
+ * {@code TEXT_PLAIN} format, the one {@code jcmd <pid> Thread.dump_to_file} writes).
  */
 public class ThreadDumpWriter {
 
 	private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")
 		.withZone(ZoneOffset.UTC);
 
+	/** Heading of the JDK's own dump, after the {@code jstack}-style part. */
+	public static final String ALL_THREADS_HEADING = "All threads, virtual threads included"
+			+ " (HotSpotDiagnosticMXBean.dumpThreads, TEXT_PLAIN):";
+
 	private final Path directory;
+
+	private final AllThreadsDump allThreads = AllThreadsDump.find();
 
 	public ThreadDumpWriter(Path directory) {
 		this.directory = directory;
+	}
+
+	/**
+	 * Whether the dumps include the JDK's own dump of all threads, virtual threads included (JDK 21+).
+	 * @return {@code true} on JDK 21 and later
+	 */
+	public boolean isVirtualThreadsIncluded() {
+		return this.allThreads != null;
 	}
 
 	/**
@@ -53,6 +75,19 @@ public class ThreadDumpWriter {
 		long pid = ProcessHandle.current().pid();
 		Instant now = Instant.now();
 		Path file = this.directory.resolve("threads-" + FILE_TIME.format(now) + "-pid" + pid + ".txt");
+		try {
+			writeTo(file, threads, infos, deadlocked, now, pid);
+		}
+		catch (IOException | RuntimeException | Error ex) {
+			// no half-written dump next to the one a retry writes
+			Files.deleteIfExists(file);
+			throw ex;
+		}
+		return file;
+	}
+
+	private void writeTo(Path file, ThreadMXBean threads, ThreadInfo[] infos, long[] deadlocked, Instant now, long pid)
+			throws IOException {
 		try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
 			RuntimeMXBean runtime = ManagementFactory.getRuntimeMXBean();
 			out.write(now + "\n");
@@ -71,8 +106,11 @@ public class ThreadDumpWriter {
 					}
 				}
 			}
+			if (this.allThreads != null) {
+				out.write("\n" + ALL_THREADS_HEADING + "\n\n");
+				this.allThreads.appendTo(out, this.directory.resolve(file.getFileName() + ".all"));
+			}
 		}
-		return file;
 	}
 
 	/**
@@ -125,6 +163,47 @@ public class ThreadDumpWriter {
 
 	private static String describe(LockInfo lock) {
 		return "<0x" + Integer.toHexString(lock.getIdentityHashCode()) + "> (a " + lock.getClassName() + ")";
+	}
+
+	/**
+	 * {@code HotSpotDiagnosticMXBean.dumpThreads(String, ThreadDumpFormat)}, JDK 21+, looked up once: the library
+	 * is compiled for JDK 17.
+	 */
+	private record AllThreadsDump(Object bean, Method dumpThreads, Object textPlain) {
+
+		static AllThreadsDump find() {
+			if (Runtime.version().feature() < 21) {
+				return null;
+			}
+			try {
+				Class<?> format = Class.forName("com.sun.management.HotSpotDiagnosticMXBean$ThreadDumpFormat");
+				Method dumpThreads = HotSpotDiagnosticMXBean.class.getMethod("dumpThreads", String.class, format);
+				Object textPlain = format.getField("TEXT_PLAIN").get(null);
+				return new AllThreadsDump(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class),
+						dumpThreads, textPlain);
+			}
+			catch (ReflectiveOperationException | RuntimeException ex) {
+				return null;
+			}
+		}
+
+		void appendTo(Writer out, Path scratch) throws IOException {
+			try {
+				Files.deleteIfExists(scratch);
+				this.dumpThreads.invoke(this.bean, scratch.toAbsolutePath().toString(), this.textPlain);
+				try (Reader in = Files.newBufferedReader(scratch, StandardCharsets.UTF_8)) {
+					in.transferTo(out);
+				}
+			}
+			catch (IllegalAccessException | InvocationTargetException ex) {
+				Throwable cause = (ex instanceof InvocationTargetException target) ? target.getCause() : ex;
+				out.write("(not available: " + cause + ")\n");
+			}
+			finally {
+				Files.deleteIfExists(scratch);
+			}
+		}
+
 	}
 
 }

@@ -56,6 +56,48 @@ class SelfHealingTests {
 	}
 
 	@Test
+	void outOfMemoryIsDescribedOnlyAfterTheReserveIsReleased() {
+		SelfHealing selfHealing = selfHealing(OnFatal.REPORT, Duration.ZERO);
+		assertThat(selfHealing.hasReserve()).isTrue();
+		List<Boolean> reserveWhileDescribing = new CopyOnWriteArrayList<>();
+		assertThat(selfHealing.reportOutOfMemory(new OutOfMemoryError("Java heap space"), "thread \"t\"", (where) -> {
+			reserveWhileDescribing.add(selfHealing.hasReserve());
+			return where;
+		})).isTrue();
+		assertThat(reserveWhileDescribing).containsExactly(false);
+		assertThat(selfHealing.getFatality().detail()).isEqualTo("OutOfMemoryError in thread \"t\": Java heap space");
+		assertThat(selfHealing.reportOutOfMemory(new OutOfMemoryError(), "again", (where) -> {
+			throw new AssertionError("a second report is not described");
+		})).isFalse();
+	}
+
+	@Test
+	void monitorsDescribeOnlyAfterTheReserveIsReleased() {
+		SelfHealing selfHealing = selfHealing(OnFatal.REPORT, Duration.ZERO);
+		List<Boolean> reserveWhileDescribing = new CopyOnWriteArrayList<>();
+		assertThat(selfHealing.reportFatal(FatalCause.HEAP_AFTER_GC, () -> {
+			reserveWhileDescribing.add(selfHealing.hasReserve());
+			return "heap full";
+		})).isTrue();
+		assertThat(reserveWhileDescribing).containsExactly(false);
+		assertThat(selfHealing.getFatality().detail()).isEqualTo("heap full");
+		assertThat(selfHealing.reportFatal(FatalCause.GC_OVERHEAD, () -> {
+			throw new AssertionError("a second report is not described");
+		})).isFalse();
+	}
+
+	@Test
+	void outOfMemoryWhileDescribingStillReports() {
+		SelfHealing selfHealing = selfHealing(OnFatal.REPORT, Duration.ZERO);
+		assertThat(selfHealing.reportOutOfMemory(new OutOfMemoryError(), "x", (where) -> {
+			throw new OutOfMemoryError("while describing");
+		})).isTrue();
+		assertThat(selfHealing.getFatality().cause()).isEqualTo(FatalCause.OUT_OF_MEMORY);
+		assertThat(selfHealing.getFatality().detail()).startsWith("OutOfMemoryError (no memory left");
+		assertThat(this.states).containsExactly(ReadinessState.REFUSING_TRAFFIC, LivenessState.BROKEN);
+	}
+
+	@Test
 	void reportOnlyNeverExits() throws Exception {
 		SelfHealing selfHealing = selfHealing(OnFatal.REPORT, Duration.ZERO);
 		selfHealing.reportFatal(FatalCause.GC_OVERHEAD, "spiral");

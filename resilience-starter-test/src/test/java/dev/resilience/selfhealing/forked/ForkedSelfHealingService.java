@@ -55,9 +55,11 @@ public class ForkedSelfHealingService {
 
 		/** Keep {@code kb} more kilobytes for ever, like a cache without a bound. */
 		@PostMapping("/leak")
-		synchronized int leak(@RequestParam int kb) {
-			leaked.add(new byte[kb * 1024]);
-			return leaked.size();
+		int leak(@RequestParam int kb) {
+			synchronized (MemoryController.class) {
+				leaked.add(new byte[kb * 1024]);
+				return leaked.size();
+			}
 		}
 
 		/** Allocate {@code kb} kilobytes that replace the oldest of 32 retained blocks: steady, bounded memory. */
@@ -72,6 +74,63 @@ public class ForkedSelfHealingService {
 		@PostMapping("/throw-out-of-memory")
 		String throwOutOfMemory() {
 			throw new OutOfMemoryError("thrown by the forked service");
+		}
+
+		/**
+		 * Start a thread that holds {@code liveMb} of 16 KiB blocks and replaces random ones at {@code mbPerSecond}
+		 * (0: as fast as it can): each block lives long enough to be promoted, then dies, like entries of a busy
+		 * cache. Live set and allocation stay steady.
+		 */
+		@PostMapping("/churn/start")
+		String startChurn(@RequestParam int liveMb, @RequestParam int mbPerSecond) {
+			Thread churner = new Thread(() -> {
+				byte[][] blocks = new byte[liveMb * 64][];
+				for (int i = 0; i < blocks.length; i++) {
+					blocks[i] = new byte[16 * 1024];
+				}
+				System.out.println("churn: " + liveMb + " MiB live");
+				java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+				int perTick = Math.max(1, mbPerSecond * 64 / 100);
+				while (true) {
+					for (int i = 0; i < ((mbPerSecond > 0) ? perTick : 1024); i++) {
+						blocks[random.nextInt(blocks.length)] = new byte[16 * 1024];
+					}
+					if (mbPerSecond > 0) {
+						sleep(10);
+					}
+				}
+			}, "churner");
+			churner.setDaemon(true);
+			churner.start();
+			return churner.getName();
+		}
+
+		/** Start a thread that keeps {@code mbPerSecond} more for ever, in 64 KiB blocks, until the heap is full. */
+		@PostMapping("/leak/start")
+		String startLeak(@RequestParam int mbPerSecond) {
+			Thread leaker = new Thread(() -> {
+				while (true) {
+					for (int i = 0; i < Math.max(1, mbPerSecond * 16 / 100); i++) {
+						synchronized (MemoryController.class) {
+							leaked.add(new byte[64 * 1024]);
+						}
+					}
+					sleep(10);
+				}
+			}, "leaker");
+			leaker.setDaemon(true);
+			leaker.start();
+			return leaker.getName();
+		}
+
+		private static void sleep(long millis) {
+			try {
+				Thread.sleep(millis);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
 		}
 
 		/** Start a thread that allocates until it dies of an OutOfMemoryError, which frees what it held. */

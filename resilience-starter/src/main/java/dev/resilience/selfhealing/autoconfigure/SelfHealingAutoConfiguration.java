@@ -1,11 +1,14 @@
 package dev.resilience.selfhealing.autoconfigure;
 
+import jakarta.servlet.DispatcherType;
+
 import dev.resilience.selfhealing.DeadlockMonitor;
 import dev.resilience.selfhealing.FatalExit;
 import dev.resilience.selfhealing.HaltingFatalExit;
 import dev.resilience.selfhealing.JvmOutOfMemoryFlags;
 import dev.resilience.selfhealing.MemoryMonitor;
 import dev.resilience.selfhealing.OutOfMemoryErrorFilter;
+import dev.resilience.selfhealing.OutOfMemoryErrorHandlerExceptionResolver;
 import dev.resilience.selfhealing.SelfHealing;
 import dev.resilience.selfhealing.SelfHealingHealthIndicator;
 import dev.resilience.selfhealing.SelfHealingMetrics;
@@ -26,7 +29,6 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
 
 /**
  * Auto-configuration for self-healing: watches for OOM, GC death spiral and deadlock, and when one is found flips
@@ -67,8 +69,11 @@ public final class SelfHealingAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	MemoryMonitor selfHealingMemoryMonitor(SelfHealing selfHealing, SelfHealingProperties properties) {
-		return new MemoryMonitor(selfHealing, properties.getHeapAfterGcThreshold(),
-				properties.getGcOverheadThreshold(), properties.getGcOverheadWindow().toMillis());
+		return new MemoryMonitor(selfHealing,
+				new MemoryMonitor.Settings(properties.getHeapAfterGcThreshold(), properties.getHeapAfterGcCollections(),
+						properties.getHeapAfterGcDegradedThreshold(), properties.getGcOverheadThreshold(),
+						properties.getGcOverheadWindow(), properties.getGcTimeRuntimeWeight(),
+						properties.getGcTimeThreshold()));
 	}
 
 	@Bean
@@ -107,8 +112,21 @@ public final class SelfHealingAutoConfiguration {
 			FilterRegistrationBean<OutOfMemoryErrorFilter> registration = new FilterRegistrationBean<>(
 					new OutOfMemoryErrorFilter(selfHealing));
 			registration.setName("selfHealingOutOfMemoryErrorFilter");
-			registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+			registration.setOrder(OutOfMemoryErrorFilter.ORDER);
+			registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC, DispatcherType.ERROR);
 			return registration;
+		}
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass(name = "org.springframework.web.servlet.HandlerExceptionResolver")
+		static class MvcConfiguration {
+
+			@Bean
+			@ConditionalOnMissingBean
+			OutOfMemoryErrorHandlerExceptionResolver selfHealingOutOfMemoryErrorResolver(SelfHealing selfHealing) {
+				return new OutOfMemoryErrorHandlerExceptionResolver(selfHealing);
+			}
+
 		}
 
 	}

@@ -23,19 +23,45 @@ public class SelfHealingProperties implements Validator {
 	private boolean enabled = true;
 
 	/**
-	 * Share of the old generation's maximum that, still in use after a collection, marks the application fatal.
+	 * Share of the heap the JVM can use (Runtime.maxMemory()) that, still occupied after a collection that reclaims
+	 * the whole heap (a full collection; a ZGC major or Shenandoah cycle), counts towards fatal.
 	 */
 	private double heapAfterGcThreshold = 0.9;
 
 	/**
-	 * Share of wall time spent in GC pauses over the GC overhead window that marks the application fatal.
+	 * Number of collections in a row that reclaim the whole heap and leave it above heap-after-gc-threshold before
+	 * the application is fatal. Any collection that leaves it below starts the count again.
 	 */
-	private double gcOverheadThreshold = 0.5;
+	private int heapAfterGcCollections = 3;
 
 	/**
-	 * Length of the sliding window over which the share of time spent in GC pauses is measured.
+	 * Share of the usable heap that, still occupied after a collection that reclaims the whole heap, marks the
+	 * application degraded: a health detail and a metric, not a probe.
+	 */
+	private double heapAfterGcDegradedThreshold = 0.8;
+
+	/**
+	 * Share of wall time spent in GC over the GC overhead window that marks the application degraded (not fatal:
+	 * the fatal GC signal is the GC time deficit).
+	 */
+	private double gcOverheadThreshold = 0.25;
+
+	/**
+	 * Length of the sliding window over which the share of time spent in GC is measured.
 	 */
 	private Duration gcOverheadWindow = Duration.ofMinutes(1);
+
+	/**
+	 * Milliseconds of GC time that one millisecond of run time pays back in the GC time deficit (jvmquake's
+	 * runtime weight): the deficit only grows while GC takes more than weight / (1 + weight) of the time.
+	 */
+	private double gcTimeRuntimeWeight = 5;
+
+	/**
+	 * GC time deficit (GC time minus run time times gc-time-runtime-weight, never below zero) that marks the
+	 * application fatal: a GC death spiral.
+	 */
+	private Duration gcTimeThreshold = Duration.ofSeconds(30);
 
 	/**
 	 * Time between two checks for deadlocked threads.
@@ -84,6 +110,38 @@ public class SelfHealingProperties implements Validator {
 
 	public void setHeapAfterGcThreshold(double heapAfterGcThreshold) {
 		this.heapAfterGcThreshold = heapAfterGcThreshold;
+	}
+
+	public int getHeapAfterGcCollections() {
+		return this.heapAfterGcCollections;
+	}
+
+	public void setHeapAfterGcCollections(int heapAfterGcCollections) {
+		this.heapAfterGcCollections = heapAfterGcCollections;
+	}
+
+	public double getHeapAfterGcDegradedThreshold() {
+		return this.heapAfterGcDegradedThreshold;
+	}
+
+	public void setHeapAfterGcDegradedThreshold(double heapAfterGcDegradedThreshold) {
+		this.heapAfterGcDegradedThreshold = heapAfterGcDegradedThreshold;
+	}
+
+	public double getGcTimeRuntimeWeight() {
+		return this.gcTimeRuntimeWeight;
+	}
+
+	public void setGcTimeRuntimeWeight(double gcTimeRuntimeWeight) {
+		this.gcTimeRuntimeWeight = gcTimeRuntimeWeight;
+	}
+
+	public Duration getGcTimeThreshold() {
+		return this.gcTimeThreshold;
+	}
+
+	public void setGcTimeThreshold(Duration gcTimeThreshold) {
+		this.gcTimeThreshold = gcTimeThreshold;
 	}
 
 	public double getGcOverheadThreshold() {
@@ -159,8 +217,19 @@ public class SelfHealingProperties implements Validator {
 	public void validate(Object target, Errors errors) {
 		SelfHealingProperties properties = (SelfHealingProperties) target;
 		PropertyChecks.fraction(errors, "heapAfterGcThreshold", properties.getHeapAfterGcThreshold());
+		PropertyChecks.atLeast(errors, "heapAfterGcCollections", properties.getHeapAfterGcCollections(), 1);
+		PropertyChecks.fraction(errors, "heapAfterGcDegradedThreshold", properties.getHeapAfterGcDegradedThreshold());
+		if (properties.getHeapAfterGcDegradedThreshold() > properties.getHeapAfterGcThreshold()) {
+			errors.rejectValue("heapAfterGcDegradedThreshold", "range",
+					"must not be above resilience.self-healing.heap-after-gc-threshold ("
+							+ properties.getHeapAfterGcThreshold() + ")");
+		}
 		PropertyChecks.fraction(errors, "gcOverheadThreshold", properties.getGcOverheadThreshold());
 		PropertyChecks.positive(errors, "gcOverheadWindow", properties.getGcOverheadWindow());
+		if (!(properties.getGcTimeRuntimeWeight() > 0) || Double.isInfinite(properties.getGcTimeRuntimeWeight())) {
+			errors.rejectValue("gcTimeRuntimeWeight", "range", "must be a positive number, for example 5");
+		}
+		PropertyChecks.positive(errors, "gcTimeThreshold", properties.getGcTimeThreshold());
 		PropertyChecks.positive(errors, "deadlockCheckInterval", properties.getDeadlockCheckInterval());
 		PropertyChecks.notNegative(errors, "drainPeriod", properties.getDrainPeriod());
 		PropertyChecks.positive(errors, "shutdownTimeout", properties.getShutdownTimeout());
