@@ -25,7 +25,8 @@ import org.springframework.http.server.observation.ServerRequestObservationConve
  */
 public class ServerRequestShedObserver implements ShedRequestObserver {
 
-	private static final ServerRequestObservationConvention DEFAULT_CONVENTION = new DefaultServerRequestObservationConvention();
+	private static final ServerRequestObservationConvention DEFAULT_CONVENTION =
+			new DefaultServerRequestObservationConvention();
 
 	private final ObservationRegistry registry;
 

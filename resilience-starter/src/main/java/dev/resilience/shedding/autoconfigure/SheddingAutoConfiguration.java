@@ -47,7 +47,8 @@ import org.springframework.web.servlet.HandlerMapping;
 /**
  * Auto-configuration of load shedding for Spring MVC applications on an embedded servlet server.
  */
-@AutoConfiguration(afterName = "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration")
+@AutoConfiguration(
+		afterName = "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration")
 @ConditionalOnWebApplication(type = Type.SERVLET)
 @ConditionalOnClass(DispatcherServlet.class)
 @ConditionalOnBooleanProperty(name = "resilience.shedding.enabled", matchIfMissing = true)
