@@ -33,6 +33,10 @@ public class LoadShedder {
 
 	private final ShedResponse shedResponse;
 
+	private final ShedRequestObserver observer;
+
+	private final ShedRequestObserver.Rejection rejection;
+
 	private final LongAdder rejected = new LongAdder();
 
 	private final LongAdder wouldHaveRejected = new LongAdder();
@@ -45,15 +49,19 @@ public class LoadShedder {
 	 * @param handlers which handlers are sheddable, at which threshold
 	 * @param listener told of every (would-be) rejection
 	 * @param shedResponse the answer to a rejected request
+	 * @param observer wraps the writing of each shed request's rejection, for example
+	 * {@link ServerRequestShedObserver}; {@link ShedRequestObserver#NONE} for none
 	 * @param dryRun whether to let every request through, only counting and logging
 	 */
 	public LoadShedder(PressureGauge gauge, SheddableHandlers handlers, RejectionListener listener,
-			ShedResponse shedResponse, boolean dryRun) {
+			ShedResponse shedResponse, ShedRequestObserver observer, boolean dryRun) {
 		this.gauge = gauge;
 		this.handlers = handlers;
 		this.listener = listener;
 		this.dryRun = dryRun;
 		this.shedResponse = shedResponse;
+		this.observer = observer;
+		this.rejection = shedResponse::write; // once: no allocation per rejection
 	}
 
 	/**
@@ -85,14 +93,15 @@ public class LoadShedder {
 			return false;
 		}
 		this.rejected.increment();
-		writeRejection(request, response);
+		this.observer.observe(request, response, uriTemplate, this.rejection);
 		return true;
 	}
 
 	/**
 	 * Answer a request that the application itself refused for lack of capacity, for example through Spring
 	 * Framework's {@code @ConcurrencyLimit(policy = REJECT)}, exactly as a shed request is answered, and count it as
-	 * a rejection. Dry-run mode does not apply: the request has already been refused.
+	 * a rejection. Dry-run mode does not apply: the request has already been refused. The {@link ShedRequestObserver}
+	 * is not involved: such a request went through the filter chain, so it is already observed.
 	 * @param request the request
 	 * @param response its response; nothing is written if it is already committed
 	 * @param uriTemplate the URI template of its handler, for metrics

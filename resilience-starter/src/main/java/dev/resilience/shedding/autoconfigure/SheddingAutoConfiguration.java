@@ -9,7 +9,9 @@ import dev.resilience.shedding.LoadShedder;
 import dev.resilience.shedding.LoadSheddingFilter;
 import dev.resilience.shedding.PressureGauge;
 import dev.resilience.shedding.RejectionListener;
+import dev.resilience.shedding.ServerRequestShedObserver;
 import dev.resilience.shedding.ShedProblemDetailCustomizer;
+import dev.resilience.shedding.ShedRequestObserver;
 import dev.resilience.shedding.ShedResponse;
 import dev.resilience.shedding.SheddableHandlers;
 import dev.resilience.shedding.SheddingMetrics;
@@ -18,11 +20,13 @@ import dev.resilience.shedding.SheddingTier;
 import dev.resilience.shedding.TomcatWorkerPoolProbe;
 import dev.resilience.shedding.WorkerPoolCapacityListener;
 import dev.resilience.shedding.WorkerPoolProbe;
+import io.micrometer.observation.ObservationRegistry;
 import jakarta.servlet.DispatcherType;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -35,13 +39,16 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.http.server.observation.DefaultServerRequestObservationConvention;
+import org.springframework.http.server.observation.ServerRequestObservationConvention;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.HandlerMapping;
 
 /**
  * Auto-configuration of load shedding for Spring MVC applications on an embedded servlet server.
  */
-@AutoConfiguration
+@AutoConfiguration(
+		afterName = "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration")
 @ConditionalOnWebApplication(type = Type.SERVLET)
 @ConditionalOnClass(DispatcherServlet.class)
 @ConditionalOnBooleanProperty(name = "resilience.shedding.enabled", matchIfMissing = true)
@@ -100,20 +107,39 @@ public final class SheddingAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	LoadShedder loadShedder(PressureGauge gauge, SheddableHandlers handlers, List<RejectionListener> listeners,
-			ShedResponse shedResponse, SheddingProperties properties) {
+			ShedResponse shedResponse, ObjectProvider<ShedRequestObserver> observer, SheddingProperties properties) {
 		RejectionListener listener = switch (listeners.size()) {
 			case 0 -> (uriTemplate, dryRun) -> {
 			};
 			case 1 -> listeners.get(0);
 			default -> (uriTemplate, dryRun) -> listeners.forEach((each) -> each.onRejected(uriTemplate, dryRun));
 		};
-		return new LoadShedder(gauge, handlers, listener, shedResponse, properties.isDryRun());
+		return new LoadShedder(gauge, handlers, listener, shedResponse,
+				observer.getIfAvailable(() -> ShedRequestObserver.NONE), properties.isDryRun());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	SheddingSection sheddingSection(PressureGauge gauge, LoadShedder shedder, SheddableHandlers handlers) {
 		return new SheddingSection(gauge, shedder, handlers);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "io.micrometer.observation.ObservationRegistry")
+	@ConditionalOnBean(type = "io.micrometer.observation.ObservationRegistry")
+	static class ObservationConfiguration {
+
+		// the convention and name that Boot's ServerHttpObservationFilter registration uses
+		@Bean
+		@ConditionalOnMissingBean(ShedRequestObserver.class)
+		ServerRequestShedObserver serverRequestShedObserver(ObservationRegistry registry,
+				ObjectProvider<ServerRequestObservationConvention> convention, Environment environment) {
+			String name = environment.getProperty("management.observations.http.server.requests.name",
+					"http.server.requests");
+			return new ServerRequestShedObserver(registry,
+					convention.getIfAvailable(() -> new DefaultServerRequestObservationConvention(name)));
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -13,7 +13,9 @@ import dev.resilience.shedding.LoadSheddingFilter;
 import dev.resilience.shedding.PressureGauge;
 import dev.resilience.shedding.PressureGauge.Capacity;
 import dev.resilience.shedding.PressureGauge.Mode;
+import dev.resilience.shedding.ServerRequestShedObserver;
 import dev.resilience.shedding.ShedProblemDetailCustomizer;
+import dev.resilience.shedding.ShedRequestObserver;
 import dev.resilience.shedding.ShedResponse;
 import dev.resilience.shedding.Sheddable;
 import dev.resilience.shedding.SheddableHandlers;
@@ -22,6 +24,7 @@ import dev.resilience.shedding.SheddingSection;
 import dev.resilience.shedding.TomcatWorkerPoolProbe;
 import dev.resilience.shedding.WorkerPoolCapacityListener;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
@@ -37,6 +40,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.server.observation.DefaultServerRequestObservationConvention;
+import org.springframework.http.server.observation.ServerRequestObservationConvention;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -356,6 +361,53 @@ class SheddingAutoConfigurationTests {
 			return "report";
 		}
 
+	}
+
+	@Test
+	void shedRequestsAreNotObservedWithoutAnObservationRegistry() {
+		this.runner.run((context) -> {
+			assertThat(context).doesNotHaveBean(ShedRequestObserver.class);
+			assertThat(context.getBean(LoadShedder.class)).extracting("observer").isSameAs(ShedRequestObserver.NONE);
+		});
+	}
+
+	@Test
+	void shedRequestsAreObservedWithTheApplicationsServerRequestConvention() {
+		ServerRequestObservationConvention convention = new DefaultServerRequestObservationConvention("custom");
+		this.runner.withBean(ObservationRegistry.class, ObservationRegistry::create)
+			.withBean(ServerRequestObservationConvention.class, () -> convention)
+			.run((context) -> {
+				ServerRequestShedObserver observer = context.getBean(ServerRequestShedObserver.class);
+				assertThat(observer).extracting("convention").isSameAs(convention);
+				assertThat(context.getBean(LoadShedder.class)).extracting("observer").isSameAs(observer);
+			});
+	}
+
+	@Test
+	void shedRequestsAreObservedUnderTheConfiguredNameByDefault() {
+		this.runner.withBean(ObservationRegistry.class, ObservationRegistry::create)
+			.withPropertyValues("management.observations.http.server.requests.name=http.in")
+			.run((context) -> assertThat(context.getBean(ServerRequestShedObserver.class)).extracting("convention")
+				.extracting("name")
+				.isEqualTo("http.in"));
+	}
+
+	@Test
+	void shedRequestObserverBacksOffForTheApplicationsOwn() {
+		ShedRequestObserver own = (request, response, uriTemplate, rejection) -> rejection.write(request, response);
+		this.runner.withBean(ObservationRegistry.class, ObservationRegistry::create)
+			.withBean(ShedRequestObserver.class, () -> own)
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(ServerRequestShedObserver.class);
+				assertThat(context.getBean(LoadShedder.class)).extracting("observer").isSameAs(own);
+			});
+	}
+
+	@Test
+	void shedRequestsAreNotObservedWithoutMicrometerObservation() {
+		this.runner.withClassLoader(new FilteredClassLoader(ObservationRegistry.class))
+			.run((context) -> assertThat(context).hasSingleBean(LoadShedder.class)
+				.doesNotHaveBean(ShedRequestObserver.class));
 	}
 
 }

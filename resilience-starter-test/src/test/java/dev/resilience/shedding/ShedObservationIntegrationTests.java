@@ -1,0 +1,120 @@
+package dev.resilience.shedding;
+
+import java.time.Duration;
+
+import dev.resilience.test.shedding.AutoConfigureWorkerPoolPressure;
+import dev.resilience.test.shedding.WorkerPoolPressure;
+import dev.resilience.test.shedding.WorkerPoolPressure.Hold;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static dev.resilience.test.shedding.ShedResponseAssert.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Shed requests in {@code http.server.requests}, on a real Tomcat with actuator and Micrometer: each one exactly once,
+ * with its status and its URI template or path rule pattern, never its raw path, while the requests that are let
+ * through are still counted by Boot's observation filter.
+ */
+class ShedObservationIntegrationTests {
+
+	private static final Duration OBSERVED = Duration.ofSeconds(10);
+
+	static double count(MeterRegistry registry, String uri, String status) {
+		Timer timer = registry.find("http.server.requests").tag("uri", uri).tag("status", status).timer();
+		return (timer != null) ? timer.count() : 0;
+	}
+
+	static boolean hasRawPath(MeterRegistry registry, String prefix) {
+		return registry.find("http.server.requests")
+			.timers()
+			.stream()
+			.anyMatch((timer) -> timer.getId().getTag("uri").startsWith(prefix));
+	}
+
+	@Nested
+	@SpringBootTest(classes = SheddingTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+			properties = "server.tomcat.threads.max=10")
+	@AutoConfigureWorkerPoolPressure
+	class AnnotatedHandlers {
+
+		@LocalServerPort
+		int port;
+
+		@Autowired
+		WorkerPoolPressure pressure;
+
+		@Autowired
+		MeterRegistry meterRegistry;
+
+		@Test
+		void shedRequestsAreCountedOnceWith429AndTheirUriTemplateAndServedOnesAsBefore() {
+			try (Hold hold = this.pressure.reach(0.85)) {
+				for (int i = 0; i < 5; i++) {
+					assertThat(Http.get(this.port, "/reports/lyon")).isShed();
+					assertThat(Http.get(this.port, "/reports/paris-" + i)).isShed();
+				}
+				assertThat(Http.get(this.port, "/critical").statusCode()).isEqualTo(200);
+			}
+			assertThat(Http.get(this.port, "/reports/lyon").statusCode()).isEqualTo(200);
+			await().atMost(OBSERVED).untilAsserted(() -> {
+				assertThat(count(this.meterRegistry, "/reports/{city}", "429")).isEqualTo(10);
+				assertThat(count(this.meterRegistry, "/reports/{city}", "200")).isEqualTo(1);
+				assertThat(count(this.meterRegistry, "/critical", "200")).isEqualTo(1);
+			});
+			Timer shed = this.meterRegistry.get("http.server.requests")
+				.tag("uri", "/reports/{city}")
+				.tag("status", "429")
+				.timer();
+			assertThat(shed.getId().getTag("outcome")).isEqualTo("CLIENT_ERROR");
+			assertThat(shed.getId().getTag("method")).isEqualTo("GET");
+			assertThat(shed.getId().getTag("exception")).isEqualTo("none");
+			assertThat(hasRawPath(this.meterRegistry, "/reports/lyon")).isFalse();
+			assertThat(hasRawPath(this.meterRegistry, "/reports/paris")).isFalse();
+		}
+
+	}
+
+	@Nested
+	@SpringBootTest(classes = TierTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+			properties = { "server.tomcat.threads.max=10", "resilience.shedding.rejection-status=503",
+					"resilience.shedding.tiers.batch.threshold=0.5",
+					"resilience.shedding.tiers.batch.paths=GET /library/**", "test.own-threshold=0.9" })
+	@AutoConfigureWorkerPoolPressure
+	class PathRulesWith503 {
+
+		@LocalServerPort
+		int port;
+
+		@Autowired
+		WorkerPoolPressure pressure;
+
+		@Autowired
+		MeterRegistry meterRegistry;
+
+		@Test
+		void shedRequestsAreCountedOnceWith503AndTheRulePattern() {
+			try (Hold hold = this.pressure.reach(0.5)) {
+				for (int i = 0; i < 4; i++) {
+					assertThat(Http.get(this.port, "/library/reports/" + i)).isShed();
+				}
+				assertThat(Http.get(this.port, "/critical").statusCode()).isEqualTo(200);
+			}
+			await().atMost(OBSERVED).untilAsserted(() -> {
+				assertThat(count(this.meterRegistry, "/library/**", "503")).isEqualTo(4);
+				assertThat(count(this.meterRegistry, "/critical", "200")).isEqualTo(1);
+			});
+			assertThat(hasRawPath(this.meterRegistry, "/library/reports")).isFalse();
+		}
+
+	}
+
+}
