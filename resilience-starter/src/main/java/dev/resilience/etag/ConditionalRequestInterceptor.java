@@ -51,8 +51,6 @@ public final class ConditionalRequestInterceptor implements HandlerInterceptor {
 
 	private static final int RESERVED = 7;
 
-	private static final int RESERVE_ATTEMPTS = 3;
-
 	private final ResourceVersions versions;
 
 	private final ResourceVersionStore store;
@@ -173,28 +171,24 @@ public final class ConditionalRequestInterceptor implements HandlerInterceptor {
 
 	private boolean reserve(HttpServletRequest request, HttpServletResponse response, HandlerPlan plan, String key)
 			throws IOException {
-		for (int attempt = 0; attempt < RESERVE_ATTEMPTS; attempt++) {
-			ResourceState state = this.store.currentOrRecord(plan.resource(), key);
-			int outcome = preconditions(request, plan, key, state.version(), state.existence());
-			if (outcome > IGNORED) {
-				return refuse(request, response, plan, outcome);
+		ResourceVersionStore.Reservation reservation = this.store.reserveCurrent(plan.resource(), key);
+		ResourceState state = reservation.state();
+		ResourceState held = reservation.reserved() ? state : null;
+		int outcome = preconditions(request, plan, key, state.version(), state.existence());
+		if (outcome > IGNORED) {
+			if (held != null) {
+				release(new Pending(plan, key, null, held, true));
 			}
-			if (outcome == IGNORED) {
-				request.setAttribute(PENDING_ATTRIBUTE, new Pending(plan, key, null, null, true));
-				return true;
-			}
-			if (state.isReserved()) {
+			return refuse(request, response, plan, outcome);
+		}
+		if (outcome == HOLDS) {
+			if (held == null) {
 				return refuse(request, response, plan, RESERVED);
 			}
-			ResourceState reserved = this.store.reserve(plan.resource(), key, state);
-			if (reserved != null) {
-				request.setAttribute(ChangesResource.CHECKED_VERSION_ATTRIBUTE, state.version());
-				request.setAttribute(PENDING_ATTRIBUTE, new Pending(plan, key, null, reserved, true));
-				return true;
-			}
-			// the state moved between reading and reserving (an observation, a change): evaluate again
+			request.setAttribute(ChangesResource.CHECKED_VERSION_ATTRIBUTE, state.version());
 		}
-		return refuse(request, response, plan, RESERVED);
+		request.setAttribute(PENDING_ATTRIBUTE, new Pending(plan, key, null, held, true));
+		return true;
 	}
 
 	/**

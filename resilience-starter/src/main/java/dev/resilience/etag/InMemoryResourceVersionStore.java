@@ -98,6 +98,18 @@ public final class InMemoryResourceVersionStore implements ResourceVersionStore 
 	}
 
 	@Override
+	public Reservation reserveCurrent(String resource, String key) {
+		String token = Long.toString(this.reservations.incrementAndGet(), 36);
+		Reservation[] result = new Reservation[1];
+		this.states.asMap().compute(new Key(resource, key), (k, current) -> {
+			ResourceState state = (current != null) ? current : new ResourceState(fresh(null), Existence.UNKNOWN, null);
+			result[0] = state.isReserved() ? new Reservation(state, false) : new Reservation(state.reservedBy(token), true);
+			return result[0].state();
+		});
+		return result[0];
+	}
+
+	@Override
 	public ResourceState changed(String resource, String key, boolean exists, @Nullable ResourceState reserved) {
 		Existence existence = exists ? Existence.PRESENT : Existence.ABSENT;
 		return this.states.asMap().compute(new Key(resource, key), (k, current) -> {

@@ -37,7 +37,9 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnection;
 /**
  * {@link ResourceVersionStore} in Redis, shared by every instance that uses the same Redis and key prefix. Each
  * operation is one Lua script on one key, so it is one round trip and atomic across instances: of concurrent writes
- * holding the same entity tag, exactly one {@link #reserve reserves} the instance, whichever instance they go through.
+ * holding the same entity tag, exactly one {@link #reserveCurrent reserves} the instance, whichever instance they go
+ * through. A conditional write costs two round trips: {@link #reserveCurrent} before its handler, {@link #changed}
+ * or {@link #release} after it; a read costs one.
  *
  * <p>One Redis hash per resource instance (fields {@code v} version, {@code m} modification time, {@code e}
  * existence, and while a conditional write holds it {@code r} its token and {@code x} the end of its lease), under
@@ -46,8 +48,9 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnection;
  * false {@code 304}.
  *
  * <p>Calls go through a {@link RemoteStoreGuard}: a timeout of its own and a circuit breaker. While Redis cannot be
- * used, {@link #current}, {@link #currentOrRecord} and {@link #reserve} throw, so that reads are answered without a
- * {@code 304} and conditional writes are refused with {@code 503}; {@link #changed} cannot throw: an unconditional
+ * used, {@link #current}, {@link #currentOrRecord}, {@link #reserveCurrent} and {@link #reserve} throw, so that
+ * reads are answered without a {@code 304} and conditional writes are refused with {@code 503}; {@link #changed}
+ * cannot throw: an unconditional
  * write proceeds, and the store remembers the instances it changed (at most {@code maxPendingChanges}; beyond that,
  * that it must drop every key under its prefix) and gives them fresh versions as soon as Redis answers again, before
  * any other operation of this instance and from a background task, so that no instance keeps matching a tag issued
@@ -111,6 +114,23 @@ public final class RedisResourceVersionStore implements ResourceVersionStore, Au
 			redis.call('HSET', KEYS[1], 'r', ARGV[4], 'x', string.format('%d', now() + tonumber(ARGV[5])))
 			redis.call('PEXPIRE', KEYS[1], ARGV[1])
 			return {s[1], s[2], s[3], ARGV[4]}
+			""");
+
+	// ARGV: ttl, fresh version, fresh millis, token, lease millis; the fifth reply field is 1 if this call reserved
+	private static final Script RESERVE_CURRENT = new Script(ScriptOutputType.MULTI, """
+			local s = state(KEYS[1])
+			if not s then
+			  redis.call('HSET', KEYS[1], 'v', ARGV[2], 'm', ARGV[3], 'e', 'U')
+			  s = {ARGV[2], ARGV[3], 'U', false}
+			end
+			local reserved = 0
+			if not s[4] then
+			  redis.call('HSET', KEYS[1], 'r', ARGV[4], 'x', string.format('%d', now() + tonumber(ARGV[5])))
+			  s[4] = ARGV[4]
+			  reserved = 1
+			end
+			redis.call('PEXPIRE', KEYS[1], ARGV[1])
+			return {s[1], s[2], s[3], s[4], reserved}
 			""");
 
 	// ARGV: ttl, fresh version, fresh millis, existence, token of this write or ''
@@ -230,6 +250,19 @@ public final class RedisResourceVersionStore implements ResourceVersionStore, Au
 		String token = this.instanceId + '.' + Long.toString(this.reservations.incrementAndGet(), 36);
 		return state(run(RESERVE, key(resource, key), this.ttl, utf8(expected.version().value()),
 				existence(expected.existence()), ascii(token), this.lease));
+	}
+
+	@Override
+	public Reservation reserveCurrent(String resource, String key) {
+		long millis = System.currentTimeMillis();
+		String token = this.instanceId + '.' + Long.toString(this.reservations.incrementAndGet(), 36);
+		List<?> reply = run(RESERVE_CURRENT, key(resource, key), this.ttl, freshVersion(millis),
+				ascii(Long.toString(millis)), ascii(token), this.lease);
+		ResourceState state = state(reply);
+		if (state == null || reply.size() < 5) {
+			throw new IllegalStateException("Redis returned no state after recording one");
+		}
+		return new Reservation(state, Long.valueOf(1).equals(reply.get(4)));
 	}
 
 	@Override

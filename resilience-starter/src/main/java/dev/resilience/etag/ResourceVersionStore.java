@@ -14,9 +14,9 @@ import org.jspecify.annotations.Nullable;
  * newer version. A store that has lost a state (evicted, expired, restarted) must answer as if it had never seen the
  * instance: a fresh version of unknown existence, which costs one full response and is never a false {@code 304}.
  *
- * <p>A conditional write goes {@link #currentOrRecord} (its precondition is evaluated against that state), then
- * {@link #reserve} with that state (so that of concurrent writes holding the same tag exactly one proceeds), then
- * {@link #changed} after a {@code 2xx} or {@link #release} after a failure. A store may let a reservation expire after
+ * <p>A conditional write goes {@link #reserveCurrent} (the state its precondition is evaluated against, reserved in
+ * the same atomic step if no other write holds it, so that of concurrent writes holding the same tag exactly one
+ * proceeds), then {@link #changed} after a {@code 2xx}, or {@link #release} after a failure or a failed precondition. A store may let a reservation expire after
  * a lease (a remote store whose client died mid-write); an in-process store need not.
  *
  * @see InMemoryResourceVersionStore
@@ -66,6 +66,30 @@ public interface ResourceVersionStore {
 	@Nullable ResourceState reserve(String resource, String key, ResourceState expected);
 
 	/**
+	 * Read the state a conditional write's precondition is evaluated against, recording a fresh version of
+	 * {@link ResourceState.Existence#UNKNOWN unknown} existence if none is recorded, and reserve it for that write
+	 * in the same atomic step if no other write holds it. The reservation is taken before the precondition is known
+	 * to hold, so that a remote store answers both in one round trip: a write whose precondition then fails
+	 * {@link #release releases} it. The default implementation combines {@link #currentOrRecord} and
+	 * {@link #reserve}; stores override it with one atomic operation.
+	 * @param resource the resource name
+	 * @param key the instance's key
+	 * @return the state and whether this call reserved it
+	 */
+	default Reservation reserveCurrent(String resource, String key) {
+		ResourceState state = currentOrRecord(resource, key);
+		for (int attempt = 0; attempt < 3 && !state.isReserved(); attempt++) {
+			ResourceState reserved = reserve(resource, key, state);
+			if (reserved != null) {
+				return new Reservation(reserved, true);
+			}
+			// the state moved between reading and reserving (an observation, a change): read it again
+			state = currentOrRecord(resource, key);
+		}
+		return new Reservation(state, false);
+	}
+
+	/**
 	 * Record a change: replace the version by a fresh one with the given existence. A reservation that is not
 	 * {@code reserved} (another write's) is kept, so that its holder can still commit or release it.
 	 * @param resource the resource name
@@ -108,6 +132,17 @@ public interface ResourceVersionStore {
 	 */
 	default Map<String, Object> describe() {
 		return Map.of();
+	}
+
+	/**
+	 * Outcome of {@link #reserveCurrent}.
+	 *
+	 * @param state the state: reserved by this call if {@code reserved}, else as stored (held by another write, or
+	 * moving too fast to reserve)
+	 * @param reserved whether this call reserved the instance; {@link #changed} or {@link #release} must end it
+	 */
+	record Reservation(ResourceState state, boolean reserved) {
+
 	}
 
 }

@@ -104,6 +104,107 @@ class InMemoryResourceVersionStoreTests {
 	}
 
 	@Test
+	void reserveCurrentRecordsReservesOnceAndIsGivenBack() {
+		InMemoryResourceVersionStore store = new InMemoryResourceVersionStore(10, this.clock);
+		assertReserveCurrent(store, store);
+	}
+
+	@Test
+	void defaultReserveCurrentCombinesReadAndReserve() {
+		InMemoryResourceVersionStore delegate = new InMemoryResourceVersionStore(10, this.clock);
+		assertReserveCurrent(new OnlyRequiredOperations(delegate), delegate);
+	}
+
+	@Test
+	void ofConcurrentReserveCurrentCallsExactlyOneReserves() throws Exception {
+		InMemoryResourceVersionStore store = new InMemoryResourceVersionStore(10, this.clock);
+		ResourceState current = store.changed("place", "1", true, null);
+		int threads = 8;
+		CyclicBarrier barrier = new CyclicBarrier(threads);
+		ExecutorService executor = Executors.newFixedThreadPool(threads);
+		try {
+			List<Future<ResourceVersionStore.Reservation>> results = new ArrayList<>();
+			for (int i = 0; i < threads; i++) {
+				results.add(executor.submit(() -> {
+					barrier.await();
+					return store.reserveCurrent("place", "1");
+				}));
+			}
+			int reserved = 0;
+			for (Future<ResourceVersionStore.Reservation> result : results) {
+				ResourceVersionStore.Reservation reservation = result.get(10, TimeUnit.SECONDS);
+				assertThat(reservation.state().version()).isEqualTo(current.version());
+				assertThat(reservation.state().isReserved()).isTrue();
+				reserved += reservation.reserved() ? 1 : 0;
+			}
+			assertThat(reserved).isEqualTo(1);
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+	private static void assertReserveCurrent(ResourceVersionStore store, InMemoryResourceVersionStore states) {
+		ResourceVersionStore.Reservation first = store.reserveCurrent("place", "1");
+		assertThat(first.reserved()).isTrue();
+		assertThat(first.state().isReserved()).isTrue();
+		assertThat(first.state().existence()).as("recorded when none was").isEqualTo(Existence.UNKNOWN);
+		ResourceVersionStore.Reservation second = store.reserveCurrent("place", "1");
+		assertThat(second.reserved()).as("held by the first").isFalse();
+		assertThat(second.state()).isEqualTo(first.state());
+		store.release("place", "1", first.state());
+		ResourceState released = states.current("place", "1");
+		assertThat(released.isReserved()).isFalse();
+		assertThat(released.version()).isEqualTo(first.state().version());
+		ResourceVersionStore.Reservation third = store.reserveCurrent("place", "1");
+		assertThat(third.reserved()).isTrue();
+		assertThat(third.state().version()).isEqualTo(first.state().version());
+		assertThat(third.state().reservation()).isNotEqualTo(first.state().reservation());
+	}
+
+	/**
+	 * A store implementing only the operations {@link ResourceVersionStore} requires, so that its defaults run.
+	 */
+	private record OnlyRequiredOperations(InMemoryResourceVersionStore delegate) implements ResourceVersionStore {
+
+		@Override
+		public ResourceState current(String resource, String key) {
+			return this.delegate.current(resource, key);
+		}
+
+		@Override
+		public ResourceState currentOrRecord(String resource, String key) {
+			return this.delegate.currentOrRecord(resource, key);
+		}
+
+		@Override
+		public ResourceState observe(String resource, String key, ResourceState seen, boolean exists) {
+			return this.delegate.observe(resource, key, seen, exists);
+		}
+
+		@Override
+		public ResourceState reserve(String resource, String key, ResourceState expected) {
+			return this.delegate.reserve(resource, key, expected);
+		}
+
+		@Override
+		public ResourceState changed(String resource, String key, boolean exists, ResourceState reserved) {
+			return this.delegate.changed(resource, key, exists, reserved);
+		}
+
+		@Override
+		public void release(String resource, String key, ResourceState reserved) {
+			this.delegate.release(resource, key, reserved);
+		}
+
+		@Override
+		public boolean isShared() {
+			return false;
+		}
+
+	}
+
+	@Test
 	void releaseGivesTheVersionBackAndCommitReplacesIt() {
 		InMemoryResourceVersionStore store = new InMemoryResourceVersionStore(10, this.clock);
 		ResourceState current = store.changed("place", "1", true, null);

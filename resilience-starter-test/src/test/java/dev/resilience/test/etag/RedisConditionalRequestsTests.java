@@ -279,6 +279,51 @@ class RedisConditionalRequestsTests {
 	}
 
 	@Test
+	void aConditionalReadIsOneRoundTripAndAConditionalWriteTwo() {
+		Instance a = start();
+		RedisClient client = RedisClient.create(this.redis.url());
+		try (StatefulRedisConnection<String, String> connection = client.connect()) {
+			RedisCommands<String, String> commands = connection.sync();
+			http(a).send("PUT", NOTE, "{\"text\":\"first\"}");
+			// once through every path, so that the scripts are loaded and the connection is open
+			String stale = assertETag(okGet(a));
+			http(a).send("PUT", NOTE, "{\"text\":\"second\"}", "If-Match", stale);
+			assertPreconditionFailed(http(a).send("PUT", NOTE, "{\"text\":\"lost\"}", "If-Match", stale));
+			String tag = assertETag(okGet(a));
+			long before = scriptsRun(commands);
+			assertNotModified(http(a).get(NOTE, "If-None-Match", tag), tag);
+			assertThat(scriptsRun(commands) - before).isEqualTo(1);
+			before = scriptsRun(commands);
+			assertFullResponse(http(a).get(NOTE, "If-None-Match", stale));
+			assertThat(scriptsRun(commands) - before).isEqualTo(1);
+			before = scriptsRun(commands);
+			assertThat(http(a).send("PUT", NOTE, "{\"text\":\"third\"}", "If-Match", tag).statusCode()).isEqualTo(200);
+			assertThat(scriptsRun(commands) - before).isEqualTo(2);
+			before = scriptsRun(commands);
+			assertPreconditionFailed(http(a).send("PUT", NOTE, "{\"text\":\"lost\"}", "If-Match", tag));
+			assertThat(scriptsRun(commands) - before).isEqualTo(2);
+		}
+		finally {
+			client.shutdown();
+		}
+	}
+
+	/**
+	 * Scripts Redis has run ({@code EVALSHA}, and {@code EVAL} after a {@code NOSCRIPT}): every call of the store is
+	 * one, so each is one round trip. (The commands a script calls count in the statistics too, hence not all.)
+	 */
+	private static long scriptsRun(RedisCommands<String, String> commands) {
+		long calls = 0;
+		for (String line : commands.info("commandstats").split("\r?\n")) {
+			if (line.startsWith("cmdstat_eval:") || line.startsWith("cmdstat_evalsha:")) {
+				int start = line.indexOf("calls=") + "calls=".length();
+				calls += Long.parseLong(line.substring(start, line.indexOf(',', start)));
+			}
+		}
+		return calls;
+	}
+
+	@Test
 	void oneKeyPerInstanceWithATimeToLiveAndAFewHundredBytes() {
 		Instance a = start("resilience.etag.redis.time-to-live=1h");
 		for (int i = 0; i < 50; i++) {
