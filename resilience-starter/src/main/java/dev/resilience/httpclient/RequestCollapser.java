@@ -51,6 +51,7 @@ final class RequestCollapser {
 
 	private static final ThreadLocal<State> state = ThreadLocal.withInitial(State::new);
 
+	// one entry per leader thread inside above(), removed in its finally: bounded by concurrent requests, not by URLs
 	private final ConcurrentHashMap<String, Flight> flights = new ConcurrentHashMap<>();
 
 	private final CacheOutcomeCounts counts;
@@ -65,14 +66,6 @@ final class RequestCollapser {
 
 	ExecChainHandler below() {
 		return this::executeBelow;
-	}
-
-	/**
-	 * Requests currently leading an origin exchange that others may wait for.
-	 * @return the number of keys in flight
-	 */
-	int inFlight() {
-		return this.flights.size();
 	}
 
 	private ClassicHttpResponse executeAbove(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain)
