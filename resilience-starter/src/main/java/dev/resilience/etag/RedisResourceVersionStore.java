@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.resilience.etag.ResourceState.Existence;
 import dev.resilience.support.RemoteStoreGuard;
 import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
@@ -35,15 +37,17 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnection;
 
 /**
- * {@link ResourceVersionStore} in Redis, shared by every instance that uses the same Redis and key prefix. Each
- * operation is one Lua script on one key, so it is one round trip and atomic across instances: of concurrent writes
+ * {@link ResourceVersionStore} in Redis, shared by every instance that uses the same Redis and key prefix. A read is
+ * one {@code HMGET} (and, the first time a key is seen, a script that records it). Every other operation is one Lua
+ * script on one key, so it is one round trip and atomic across instances: of concurrent writes
  * holding the same entity tag, exactly one {@link #reserveCurrent reserves} the instance, whichever instance they go
  * through. A conditional write costs two round trips: {@link #reserveCurrent} before its handler, {@link #changed}
  * or {@link #release} after it; a read costs one.
  *
  * <p>One Redis hash per resource instance (fields {@code v} version, {@code m} modification time, {@code e}
  * existence, and while a conditional write holds it {@code r} its token and {@code x} the end of its lease), under
- * {@code <prefix><resource length>:<resource>:<key>}, expiring after the time-to-live since its last use. A missing
+ * {@code <prefix><resource length>:<resource>:<key>}, expiring after the time-to-live since it was recorded or last
+ * written (reads do not extend it, so that a {@code 304} costs Redis a single command). A missing
  * key (expired, evicted, Redis restarted empty) is a fresh version of unknown existence: one full response, never a
  * false {@code 304}.
  *
@@ -79,20 +83,14 @@ public final class RedisResourceVersionStore implements ResourceVersionStore, Au
 			local function reply(s) return {s[1], s[2], s[3], s[4] or ''} end
 			""";
 
-	private static final Script CURRENT = new Script(ScriptOutputType.MULTI, """
-			local s = state(KEYS[1])
-			if not s then return nil end
-			return reply(s)
-			""");
-
 	// ARGV: ttl, fresh version, fresh millis
 	private static final Script CURRENT_OR_RECORD = new Script(ScriptOutputType.MULTI, """
 			local s = state(KEYS[1])
 			if not s then
 			  redis.call('HSET', KEYS[1], 'v', ARGV[2], 'm', ARGV[3], 'e', 'U')
+			  redis.call('PEXPIRE', KEYS[1], ARGV[1])
 			  s = {ARGV[2], ARGV[3], 'U', false}
 			end
-			redis.call('PEXPIRE', KEYS[1], ARGV[1])
 			return reply(s)
 			""");
 
@@ -157,6 +155,8 @@ public final class RedisResourceVersionStore implements ResourceVersionStore, Au
 
 	private static final byte[] EMPTY = new byte[0];
 
+	private static final byte[][] FIELDS = { { 'v' }, { 'm' }, { 'e' }, { 'r' }, { 'x' } };
+
 	private final RedisConnectionFactory connectionFactory;
 
 	private final RemoteStoreGuard guard;
@@ -188,7 +188,7 @@ public final class RedisResourceVersionStore implements ResourceVersionStore, Au
 	 * @param connectionFactory the application's connection factory (Lettuce)
 	 * @param guard the timeout and circuit breaker every call goes through
 	 * @param prefix prefix of every key the store writes
-	 * @param timeToLive how long the state of an instance is kept after its last use
+	 * @param timeToLive how long the state of an instance is kept after it was recorded or last written
 	 * @param reservationLease how long a conditional write may hold an instance before others may change it (a write
 	 * whose instance died before it committed)
 	 * @param maxPendingChanges how many instances changed while Redis was unreachable are remembered one by one;
@@ -213,13 +213,18 @@ public final class RedisResourceVersionStore implements ResourceVersionStore, Au
 
 	@Override
 	public @Nullable ResourceState current(String resource, String key) {
-		return state(run(CURRENT, key(resource, key)));
+		return read(key(resource, key));
 	}
 
 	@Override
 	public ResourceState currentOrRecord(String resource, String key) {
+		String redisKey = key(resource, key);
+		ResourceState found = read(redisKey);
+		if (found != null) {
+			return found;
+		}
 		long millis = System.currentTimeMillis();
-		ResourceState state = state(run(CURRENT_OR_RECORD, key(resource, key), this.ttl, freshVersion(millis),
+		ResourceState state = state(run(CURRENT_OR_RECORD, redisKey, this.ttl, freshVersion(millis),
 				ascii(Long.toString(millis))));
 		if (state == null) {
 			throw new IllegalStateException("Redis returned no state after recording one");
@@ -426,6 +431,30 @@ public final class RedisResourceVersionStore implements ResourceVersionStore, Au
 		logger.warn("resilience.etag.store: more instances changed while Redis was unreachable than "
 				+ "resilience.etag.redis.max-pending-changes=" + this.maxPendingChanges
 				+ "; dropped every key under '" + this.prefix + "' so that no old entity tag matches");
+	}
+
+	/**
+	 * The state of a key by a plain {@code HMGET}: a read needs no atomicity beyond one command, and Redis runs it at a
+	 * fraction of a script's cost. A reservation whose lease has ended by this instance's clock is none; a script that
+	 * acts on it checks the lease again against the server's clock.
+	 */
+	private @Nullable ResourceState read(String redisKey) {
+		if (this.dirty) {
+			recover();
+		}
+		byte[] key = utf8(redisKey);
+		List<KeyValue<byte[], byte[]>> fields = this.guard.call(() -> commands().hmget(key, FIELDS));
+		if (fields.size() < FIELDS.length || !fields.get(0).hasValue()) {
+			return null;
+		}
+		byte[] reservation = fields.get(3).getValueOrElse(null);
+		byte[] leaseEnd = fields.get(4).getValueOrElse(null);
+		if (reservation != null && (leaseEnd == null
+				|| Long.parseLong(new String(leaseEnd, StandardCharsets.US_ASCII)) < System.currentTimeMillis())) {
+			reservation = null;
+		}
+		return state(Arrays.asList(fields.get(0).getValue(), fields.get(1).getValueOrElse(null),
+				fields.get(2).getValueOrElse(null), reservation));
 	}
 
 	private <T> T run(Script script, String key, byte[]... args) {

@@ -21,6 +21,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.resilience.etag.RedisResourceVersionStore;
+import dev.resilience.support.RemoteStoreGuard;
 import dev.resilience.test.redis.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -37,7 +39,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * with a matching {@code If-None-Match}; {@code @ETagged} with a matching {@code If-None-Match}, its versions in
  * memory, and the same with {@code resilience.etag.store=redis} on a local {@code redis-server} (a second instance of
  * the application). For each scenario it also reports the 99th percentile of the request latency, and for the Redis
- * one the Redis commands per request (from {@code INFO commandstats} before and after each measurement). Each caller is a
+ * one the store's Redis round trips per request (the calls its guard made) and the commands Redis executed per request
+ * (from {@code INFO commandstats} before and after each measurement, those run inside scripts included). Each caller is a
  * thread with its own keep-alive HTTP/1.1 connection (a plain socket: on a small machine the JDK HttpClient's own
  * overhead would dominate the 304 path) sending one request after another for a fixed time; the scenarios are
  * interleaved over several rounds and the median requests per second per scenario is reported.
@@ -78,7 +81,8 @@ public final class ConditionalRequestsLoadBenchmark {
 					.properties(properties)
 					.properties("resilience.etag.store=redis", "bench.redis.port=" + redis.port())
 					.run();
-				RedisCommandStats stats = new RedisCommandStats(redis)) {
+				RedisCommandStats stats = new RedisCommandStats(redis,
+						shared.getBean(RedisResourceVersionStore.class).guard())) {
 			Map<String, URI> bases = new LinkedHashMap<>();
 			for (String scenario : ORDER) {
 				bases.put(scenario, base(scenario.equals(REDIS) ? shared : memory));
@@ -99,7 +103,7 @@ public final class ConditionalRequestsLoadBenchmark {
 					Measurement measurement = measure(bases.get(scenario), scenario, callers, seconds);
 					long[] after = scenario.equals(REDIS) ? stats.calls() : null;
 					String redisCalls = (before != null) ? String.format(
-							"  %.3f round trips/request (%.3f commands with those inside scripts)",
+							"  %.3f round trips/request (%.3f commands Redis executed)",
 							(after[0] - before[0]) / (double) measurement.requests(),
 							(after[1] - before[1]) / (double) measurement.requests()) : "";
 					results.computeIfAbsent(scenario, (s) -> new ArrayList<>()).add(measurement);
@@ -341,36 +345,31 @@ public final class ConditionalRequestsLoadBenchmark {
 
 	}
 
-	/** Total commands the Redis server has executed, from {@code INFO commandstats}, except {@code INFO} itself. */
+	/** Round trips of the Redis store and commands the Redis server executed, except {@code INFO} itself. */
 	private static final class RedisCommandStats implements AutoCloseable {
-
-		// what the store's scripts call; the store itself sends only EVALSHA/EVAL (and SCAN/UNLINK after an outage)
-		private static final List<String> INSIDE_SCRIPTS = List.of("hmget", "hset", "hdel", "hget", "pexpire", "time");
 
 		private final RedisClient client;
 
 		private final StatefulRedisConnection<String, String> connection;
 
-		RedisCommandStats(RedisServer redis) {
+		private final RemoteStoreGuard guard;
+
+		RedisCommandStats(RedisServer redis, RemoteStoreGuard guard) {
 			this.client = RedisClient.create(redis.url());
 			this.connection = this.client.connect();
+			this.guard = guard;
 		}
 
 		/**
-		 * Commands the server has executed, as {@code [round trips, all]}: round trips are the commands clients sent
-		 * ({@code EVALSHA}, {@code EVAL}, any other but those scripts run inside the server); all includes those.
+		 * As {@code [round trips, commands]}: round trips are the calls the store made (each one command sent and its
+		 * reply); commands are all those the server executed, the ones scripts call inside it included.
 		 */
 		long[] calls() {
-			long[] calls = new long[2];
+			long[] calls = { this.guard.calls(), 0 };
 			for (String line : this.connection.sync().info("commandstats").split("\r?\n")) {
 				if (line.startsWith("cmdstat_") && !line.startsWith("cmdstat_info:")) {
-					String command = line.substring(8, line.indexOf(':'));
 					int start = line.indexOf("calls=") + 6;
-					long count = Long.parseLong(line.substring(start, line.indexOf(',', start)));
-					calls[1] += count;
-					if (!INSIDE_SCRIPTS.contains(command)) {
-						calls[0] += count;
-					}
+					calls[1] += Long.parseLong(line.substring(start, line.indexOf(',', start)));
 				}
 			}
 			return calls;

@@ -15,6 +15,9 @@ import dev.resilience.etag.ResourceState;
 import dev.resilience.etag.ResourceState.Existence;
 import dev.resilience.support.RemoteStoreGuard;
 import dev.resilience.test.redis.RedisServer;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
 import org.apache.commons.logging.LogFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -129,6 +132,27 @@ class RedisResourceVersionStoreTests {
 		ResourceState after = a.currentOrRecord("note", "1");
 		assertThat(after.isReserved()).isFalse();
 		assertThat(a.reserve("note", "1", after)).isNotNull();
+	}
+
+	@Test
+	void recordingAndWritingSetTheTimeToLiveAndReadsLeaveIt() {
+		RedisResourceVersionStore a = store();
+		RedisClient client = RedisClient.create(this.redis.url());
+		try (StatefulRedisConnection<String, String> connection = client.connect()) {
+			RedisCommands<String, String> commands = connection.sync();
+			String key = "test:4:note:1";
+			ResourceState recorded = a.currentOrRecord("note", "1");
+			assertThat(commands.pttl(key)).isGreaterThan(Duration.ofMinutes(59).toMillis());
+			commands.pexpire(key, Duration.ofMinutes(10).toMillis());
+			assertThat(a.currentOrRecord("note", "1")).isEqualTo(recorded);
+			assertThat(a.current("note", "1")).isEqualTo(recorded);
+			assertThat(commands.pttl(key)).isLessThanOrEqualTo(Duration.ofMinutes(10).toMillis());
+			a.changed("note", "1", true, null);
+			assertThat(commands.pttl(key)).isGreaterThan(Duration.ofMinutes(59).toMillis());
+		}
+		finally {
+			client.shutdown();
+		}
 	}
 
 	private RedisResourceVersionStore store() {

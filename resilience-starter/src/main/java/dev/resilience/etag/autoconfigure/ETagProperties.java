@@ -167,8 +167,8 @@ public class ETagProperties implements Validator {
 		private String keyPrefix = "resilience:etag:";
 
 		/**
-		 * How long the state of a resource instance is kept after its last use. An expired instance gets a fresh
-		 * version: one full response per client, never a false 304.
+		 * How long the state of a resource instance is kept after it was first recorded or last written (reads do not
+		 * extend it). An expired instance gets a fresh version: one full response per client, never a false 304.
 		 */
 		private Duration timeToLive = Duration.ofHours(24);
 
