@@ -478,6 +478,29 @@ class ConditionalRequestsEndToEndTests {
 	}
 
 	@Test
+	void anAsyncWriteHoldsItsReservationUntilItCompletes() throws Exception {
+		this.concurrency.accounts.put("c", "100");
+		String etag = assertETag(this.http.get("/accounts/c"));
+		List<Integer> statuses = concurrentAccountWrites("/async-accounts/", "c", etag, false);
+		assertThat(statuses).filteredOn((status) -> status == 200).hasSize(1);
+		assertThat(statuses).filteredOn((status) -> status == 412).hasSize(11);
+		assertFullResponse(this.http.get("/accounts/c", "If-None-Match", etag));
+		assertPreconditionFailed(this.http.send("PUT", "/async-accounts/c", "300", "If-Match", etag));
+	}
+
+	@Test
+	void aFailedAsyncWriteGivesTheVersionBack() throws Exception {
+		this.concurrency.accounts.put("d", "100");
+		String etag = assertETag(this.http.get("/accounts/d"));
+		List<Integer> statuses = concurrentAccountWrites("/async-accounts/", "d", etag, true);
+		assertThat(statuses).filteredOn((status) -> status == 500).hasSize(1);
+		assertThat(statuses).filteredOn((status) -> status == 412).hasSize(11);
+		assertNotModified(this.http.get("/accounts/d", "If-None-Match", etag), etag);
+		assertThat(this.http.send("PUT", "/async-accounts/d", "250", "If-Match", etag).statusCode()).isEqualTo(200);
+		assertThat(this.http.get("/accounts/d").body()).isEqualTo("250");
+	}
+
+	@Test
 	void resolverAtomicityIsTheApplicationsOptimisticLock() throws Exception {
 		this.concurrency.ledgerVersions.put("9", new AtomicLong(1));
 		String etag = assertETag(this.http.get("/ledgers/9"));
@@ -537,6 +560,10 @@ class ConditionalRequestsEndToEndTests {
 	 * entered the handler: either way they overlapped.
 	 */
 	private List<Integer> concurrentAccountWrites(String id, String etag, boolean fail) throws Exception {
+		return concurrentAccountWrites("/accounts/", id, etag, fail);
+	}
+
+	private List<Integer> concurrentAccountWrites(String path, String id, String etag, boolean fail) throws Exception {
 		this.concurrency.accountWrites.set(0);
 		CountDownLatch gate = new CountDownLatch(1);
 		this.concurrency.gate = gate;
@@ -546,7 +573,7 @@ class ConditionalRequestsEndToEndTests {
 			List<Future<Integer>> responses = new ArrayList<>();
 			for (int i = 0; i < 12; i++) {
 				responses.add(pool.submit(() -> {
-					int status = this.http.send("PUT", "/accounts/" + id + (fail ? "?fail=true" : ""), "200", "If-Match",
+					int status = this.http.send("PUT", path + id + (fail ? "?fail=true" : ""), "200", "If-Match",
 							etag).statusCode();
 					answered.incrementAndGet();
 					return status;

@@ -5,10 +5,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -196,6 +199,12 @@ public class ConditionalRequestsTestApplication {
 
 		volatile CyclicBarrier ledgerBarrier = new CyclicBarrier(1);
 
+		private final Executor asyncWrites = Executors.newCachedThreadPool((task) -> {
+			Thread thread = new Thread(task, "async-account-write");
+			thread.setDaemon(true);
+			return thread;
+		});
+
 		@ETagged(resource = "account", key = "#id")
 		@GetMapping("/accounts/{id}")
 		String account(@PathVariable String id) {
@@ -219,6 +228,25 @@ public class ConditionalRequestsTestApplication {
 			}
 			this.accounts.put(id, balance);
 			return balance;
+		}
+
+		/**
+		 * The same write completing asynchronously: the reservation taken before the handler must last until the
+		 * async result is written, and be given back if it fails.
+		 */
+		@ChangesResource(resource = "account", key = "#id")
+		@PutMapping("/async-accounts/{id}")
+		CompletableFuture<String> putAccountAsync(@PathVariable String id, @RequestBody String balance,
+				@RequestParam(defaultValue = "false") boolean fail) {
+			return CompletableFuture.supplyAsync(() -> {
+				try {
+					return putAccount(id, balance, fail);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw new IllegalStateException(ex);
+				}
+			}, this.asyncWrites);
 		}
 
 		@ETagged(resource = "ledger", key = "#id")
