@@ -2,6 +2,7 @@ package dev.resilience.test.httpclient;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -25,6 +26,7 @@ import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.message.BasicHttpRequest;
 import org.apache.hc.core5.http.message.BasicHttpResponse;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -60,6 +62,23 @@ class HttpCacheStoreContractTests {
 		connectionFactory.destroy();
 	}
 
+	private final List<AutoCloseable> opened = new ArrayList<>();
+
+	@AfterEach
+	void close() throws Exception {
+		for (AutoCloseable store : this.opened) {
+			store.close();
+		}
+	}
+
+	private HttpCacheStore open(Supplier<HttpCacheStore> stores) {
+		HttpCacheStore store = stores.get();
+		if (store instanceof AutoCloseable closeable) {
+			this.opened.add(closeable);
+		}
+		return store;
+	}
+
 	static Stream<Arguments> stores() {
 		return Stream.of(store("memory", () -> new MemoryHttpCacheStore(100, 1024 * 1024)),
 				store("caffeine", () -> new CaffeineHttpCacheStore(1024 * 1024, 1)),
@@ -83,7 +102,7 @@ class HttpCacheStoreContractTests {
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("stores")
 	void anEntryIsReadBackAsStored(String name, Supplier<HttpCacheStore> stores) throws Exception {
-		HttpCacheStore store = stores.get();
+		HttpCacheStore store = open(stores);
 		assertThat(store.getEntry("missing")).isNull();
 		store.putEntry("key", entry(100, "one"));
 		HttpCacheEntry read = store.getEntry("key");
@@ -96,7 +115,7 @@ class HttpCacheStoreContractTests {
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("stores")
 	void aPutReplacesAndARemoveRemoves(String name, Supplier<HttpCacheStore> stores) throws Exception {
-		HttpCacheStore store = stores.get();
+		HttpCacheStore store = open(stores);
 		store.putEntry("key", entry(100, "one"));
 		store.putEntry("key", entry(200, "two"));
 		assertThat(store.getEntry("key").getFirstHeader("X-Version").getValue()).isEqualTo("two");
@@ -108,7 +127,7 @@ class HttpCacheStoreContractTests {
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("stores")
 	void anUpdateSeesTheStoredEntryAndReplacesIt(String name, Supplier<HttpCacheStore> stores) throws Exception {
-		HttpCacheStore store = stores.get();
+		HttpCacheStore store = open(stores);
 		store.putEntry("key", entry(100, "one"));
 		store.updateEntry("key", (existing) -> {
 			assertThat(existing.getFirstHeader("X-Version").getValue()).isEqualTo("one");
@@ -120,7 +139,7 @@ class HttpCacheStoreContractTests {
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("stores")
 	void anUpdateOfAnAbsentEntryStoresIt(String name, Supplier<HttpCacheStore> stores) throws Exception {
-		HttpCacheStore store = stores.get();
+		HttpCacheStore store = open(stores);
 		store.updateEntry("key", (existing) -> {
 			assertThat(existing).isNull();
 			return entry(100, "created");
@@ -131,7 +150,7 @@ class HttpCacheStoreContractTests {
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("stores")
 	void anUpdateThatThrowsLeavesTheEntryAsItWas(String name, Supplier<HttpCacheStore> stores) throws Exception {
-		HttpCacheStore store = stores.get();
+		HttpCacheStore store = open(stores);
 		store.putEntry("key", entry(100, "one"));
 		ResourceIOException refused = new ResourceIOException("refused");
 		assertThatExceptionOfType(ResourceIOException.class).isThrownBy(() -> store.updateEntry("key", (existing) -> {
@@ -143,7 +162,7 @@ class HttpCacheStoreContractTests {
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("stores")
 	void variantKeysAndLongKeysAreKeptApart(String name, Supplier<HttpCacheStore> stores) throws Exception {
-		HttpCacheStore store = stores.get();
+		HttpCacheStore store = open(stores);
 		String root = "http://localhost:8080/things?q=" + "x".repeat(2000);
 		store.putEntry(root, entry(10, "root"));
 		store.putEntry("{accept=text%2Fplain}" + root, entry(20, "variant"));
