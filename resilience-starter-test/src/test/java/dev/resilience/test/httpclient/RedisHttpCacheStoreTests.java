@@ -1,5 +1,6 @@
 package dev.resilience.test.httpclient;
 
+import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,7 +12,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.resilience.httpclient.MemoryHttpCacheStore;
 import dev.resilience.httpclient.RedisHttpCacheStore;
+import dev.resilience.httpclient.TieredHttpCacheStore;
 import dev.resilience.support.RemoteStoreGuard;
 import dev.resilience.test.redis.RedisServerExtension;
 import io.lettuce.core.RedisClient;
@@ -137,6 +140,39 @@ class RedisHttpCacheStoreTests {
 		assertThat(this.commands.pttl(this.prefix + "tolerant")).isBetween(955_000L, 960_000L);
 		assertThat(this.commands.pttl(this.prefix + "updated")).isBetween(85_000L, 90_000L);
 		assertThat(this.commands.exists(this.prefix + "useless")).isZero();
+	}
+
+	@Test
+	void theHeapTierInFrontOfRedisStaysBoundedUnderChurnOfManyKeys() throws Exception {
+		long entryBytes = 64 + 5_000 + 200;
+		MemoryHttpCacheStore heap = new MemoryHttpCacheStore(1000, 20 * entryBytes, Duration.ofMinutes(1));
+		TieredHttpCacheStore store = new TieredHttpCacheStore(heap, store(1024 * 1024, 1));
+		List<WeakReference<HttpCacheEntry>> entries = new ArrayList<>();
+		for (int i = 0; i < 1_000; i++) {
+			HttpCacheEntry entry = entry(5_000, "max-age=60");
+			entries.add(new WeakReference<>(entry));
+			store.putEntry("churn" + i, entry);
+		}
+		for (int i = 0; i < 1_000; i += 10) {
+			HttpCacheEntry read = store.getEntry("churn" + i);
+			assertThat(read).as("entry %s in Redis", i).isNotNull();
+			entries.add(new WeakReference<>(read));
+		}
+		assertThat(heap.sizeInBytes()).isLessThanOrEqualTo(20 * entryBytes);
+		assertThat(heap.entryCount()).isLessThanOrEqualTo(20);
+		assertThat(awaitCollected(entries, 20)).isLessThanOrEqualTo(20);
+	}
+
+	/**
+	 * Run the garbage collector until at most {@code expected} of the references are still reachable, or give up.
+	 */
+	private static long awaitCollected(List<WeakReference<HttpCacheEntry>> references, long expected) {
+		long reachable = references.stream().filter((reference) -> reference.get() != null).count();
+		for (int i = 0; i < 20 && reachable > expected; i++) {
+			System.gc();
+			reachable = references.stream().filter((reference) -> reference.get() != null).count();
+		}
+		return reachable;
 	}
 
 	@Test

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -85,6 +86,28 @@ class RedisSharedHttpCacheTests {
 			assertThat(b.getBean(SharedHttpClient.class).store()).isInstanceOf(TieredHttpCacheStore.class);
 		}
 		assertThat(this.origin.requestCount("/shared")).isOne();
+	}
+
+	@Test
+	void anotherInstancesInvalidationReachesTheHeapTierWhenItsCopyExpires() {
+		String heapTier = "resilience.http-client.cache.redis.heap-tier.time-to-live=1s";
+		ConfigurableApplicationContext a = instance("resilience.http-client.cache.redis.heap-tier.enabled=true", heapTier);
+		ConfigurableApplicationContext b = instance("resilience.http-client.cache.redis.heap-tier.enabled=true", heapTier);
+		AtomicReference<String> version = new AtomicReference<>("v1");
+		this.origin.respond("/note", (request) -> OriginResponse.ok(version.get()).cacheControl("max-age=600"));
+		assertThat(get(a, "/note").getBody()).isEqualTo("v1");
+		assertThat(get(b, "/note").getBody()).isEqualTo("v1");
+		version.set("v2");
+		// an unsafe request through A invalidates the URL in A's heap tier and in Redis (RFC 9111 §4.4)
+		a.getBean(RestClient.Builder.class).build().post().uri(this.origin.uri("/note")).retrieve().toBodilessEntity();
+		assertThat(get(a, "/note").getBody()).isEqualTo("v2");
+		// B's heap copy is served until it expires, then B reads what Redis holds now
+		assertTimeoutPreemptively(BOUND, () -> {
+			while (!"v2".equals(get(b, "/note").getBody())) {
+				Thread.sleep(100);
+			}
+		});
+		assertThat(b.getBean(SharedHttpClient.class).store()).isInstanceOf(TieredHttpCacheStore.class);
 	}
 
 	@Test
