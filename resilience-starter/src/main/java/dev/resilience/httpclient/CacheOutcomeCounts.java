@@ -38,6 +38,14 @@ public final class CacheOutcomeCounts {
 	}
 
 	/**
+	 * Number of store tiers whose hits are counted.
+	 * @return the tier count
+	 */
+	public int tiers() {
+		return this.tierHits.length;
+	}
+
+	/**
 	 * Count one hit served from a tier of the store.
 	 * @param tier index of the tier in {@link HttpCacheStore#tiers()}
 	 */

@@ -69,7 +69,7 @@ final class GuardedHttpCacheStorage implements HttpCacheStorage {
 	}
 
 	/**
-	 * Clear the current thread's failure flag; called when a request enters the cache.
+	 * Clear the current thread's failure flag and tier; called when a request enters the cache.
 	 */
 	static void resetFailure() {
 		RequestFlags current = flags.get();
@@ -197,7 +197,7 @@ final class GuardedHttpCacheStorage implements HttpCacheStorage {
 	}
 
 	/**
-	 * Aborts a store's compare-and-set; a {@link ResourceIOException} because that is what the operation may throw.
+	 * What the current thread's request met in the store: a failure, and the tier its entry came from.
 	 */
 	private static final class RequestFlags {
 
@@ -207,6 +207,9 @@ final class GuardedHttpCacheStorage implements HttpCacheStorage {
 
 	}
 
+	/**
+	 * Aborts a store's compare-and-set; a {@link ResourceIOException} because that is what the operation may throw.
+	 */
 	private static final class RefusedEntryException extends ResourceIOException {
 
 		RefusedEntryException(String key) {
