@@ -3,11 +3,14 @@ package dev.resilience;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import dev.resilience.httpclient.autoconfigure.SharedHttpClientProperties;
 import dev.resilience.shedding.autoconfigure.SheddingProperties;
 import dev.resilience.timeouts.autoconfigure.TimeoutDefaultsEnvironmentPostProcessor;
 import dev.resilience.timeouts.autoconfigure.TimeoutsProperties;
@@ -28,19 +31,20 @@ import org.springframework.util.StreamUtils;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The IDE metadata of the shedding and timeouts properties, as the build generates it, against what is in force at
+ * The IDE metadata of the shedding, timeouts and HTTP cache Redis store properties, as the build generates it, against what is in force at
  * runtime: every property described, every default the one a running application gets, every map's nested keys
  * named, every closed set of values hinted.
  */
 class ConfigurationMetadataTests {
 
 	private static final Map<String, Class<?>> PREFIXES = Map.of("resilience.shedding", SheddingProperties.class,
-			"resilience.timeouts", TimeoutsProperties.class);
+			"resilience.timeouts", TimeoutsProperties.class, "resilience.http-client.cache.redis",
+			SharedHttpClientProperties.Redis.class);
 
 	private final Map<String, Object> metadata = metadata();
 
 	@ParameterizedTest
-	@ValueSource(strings = { "resilience.shedding", "resilience.timeouts" })
+	@ValueSource(strings = { "resilience.shedding", "resilience.timeouts", "resilience.http-client.cache.redis" })
 	void everyPropertyHasADescriptionAndItsDefaultIsTheOneInForce(String prefix) throws Exception {
 		StandardEnvironment environment = new StandardEnvironment();
 		new TimeoutDefaultsEnvironmentPostProcessor().postProcessEnvironment(environment, new SpringApplication());
@@ -77,6 +81,10 @@ class ConfigurationMetadataTests {
 	@Test
 	void closedSetsOfValuesAreHinted() {
 		assertThat(hintValues("resilience.shedding.rejection-status")).containsExactlyInAnyOrder("429", "503");
+		assertThat(hintValues("resilience.http-client.cache.store")).containsExactlyInAnyOrderElementsOf(
+				Arrays.stream(SharedHttpClientProperties.Store.values())
+					.map((store) -> store.name().toLowerCase(Locale.ROOT))
+					.toList());
 		StandardEnvironment environment = new StandardEnvironment();
 		new TimeoutDefaultsEnvironmentPostProcessor().postProcessEnvironment(environment, new SpringApplication());
 		TimeoutsProperties timeouts = Binder.get(environment).bindOrCreate("resilience.timeouts",

@@ -3,7 +3,7 @@ package dev.resilience.httpclient;
 import org.apache.hc.client5.http.cache.CacheResponseStatus;
 
 /**
- * What the shared HTTP cache did for one response, the {@code outcome} tag of {@code resilience.http.cache.requests}.
+ * What the shared HTTP cache did for one response, the {@code outcome} tag of {@code resilience.http.client.cache.requests}.
  */
 public enum CacheOutcome {
 

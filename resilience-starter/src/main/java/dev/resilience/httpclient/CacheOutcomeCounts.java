@@ -14,10 +14,52 @@ public final class CacheOutcomeCounts {
 
 	private final LongAdder collapsed = new LongAdder();
 
+	private final LongAdder[] tierHits;
+
+	/**
+	 * Counts for a store of one tier.
+	 */
 	public CacheOutcomeCounts() {
+		this(1);
+	}
+
+	/**
+	 * Counts for a store of tiers.
+	 * @param tiers number of the store's tiers ({@link HttpCacheStore#tiers()})
+	 */
+	public CacheOutcomeCounts(int tiers) {
 		for (int i = 0; i < this.counts.length; i++) {
 			this.counts[i] = new LongAdder();
 		}
+		this.tierHits = new LongAdder[Math.max(1, tiers)];
+		for (int i = 0; i < this.tierHits.length; i++) {
+			this.tierHits[i] = new LongAdder();
+		}
+	}
+
+	/**
+	 * Number of store tiers whose hits are counted.
+	 * @return the tier count
+	 */
+	public int tiers() {
+		return this.tierHits.length;
+	}
+
+	/**
+	 * Count one hit served from a tier of the store.
+	 * @param tier index of the tier in {@link HttpCacheStore#tiers()}
+	 */
+	public void recordTierHit(int tier) {
+		this.tierHits[(tier >= 0 && tier < this.tierHits.length) ? tier : 0].increment();
+	}
+
+	/**
+	 * Hits served from a tier since start; over all tiers, the {@link CacheOutcome#HIT} count.
+	 * @param tier index of the tier in {@link HttpCacheStore#tiers()}
+	 * @return the count, {@code 0} for a tier the store does not have
+	 */
+	public long tierHits(int tier) {
+		return (tier >= 0 && tier < this.tierHits.length) ? this.tierHits[tier].sum() : 0;
 	}
 
 	/**

@@ -61,6 +61,9 @@ final class CacheOutcomeRecorder implements ExecChainHandler {
 					: CacheOutcome.of(status, response.getCode());
 		}
 		this.counts.record(outcome);
+		if (outcome == CacheOutcome.HIT) {
+			this.counts.recordTierHit(GuardedHttpCacheStorage.tierReadSinceReset());
+		}
 		if (this.statusHeader) {
 			response.setHeader(CacheOutcome.CACHE_STATUS_HEADER, outcome.cacheStatus());
 		}

@@ -40,12 +40,14 @@ final class GuardedHttpCacheStorage implements HttpCacheStorage {
 
 	private static final Log logger = LogFactory.getLog(GuardedHttpCacheStorage.class);
 
-	private static final ThreadLocal<boolean[]> failed = ThreadLocal.withInitial(() -> new boolean[1]);
+	private static final ThreadLocal<RequestFlags> flags = ThreadLocal.withInitial(RequestFlags::new);
 
 	// a failing store fails every request: one line per 10 s, not one per request, during the incident
 	private final RateLimitedLog failureLog = new RateLimitedLog(logger, Duration.ofSeconds(10));
 
 	private final HttpCacheStorage delegate;
+
+	private final HttpCacheStore store;
 
 	private final Set<String> identityHeaders;
 
@@ -60,16 +62,19 @@ final class GuardedHttpCacheStorage implements HttpCacheStorage {
 	 */
 	GuardedHttpCacheStorage(HttpCacheStorage delegate, Collection<String> identityHeaders) {
 		this.delegate = delegate;
+		this.store = (delegate instanceof HttpCacheStore cacheStore) ? cacheStore : null;
 		this.identityHeaders = identityHeaders.stream()
 			.map((name) -> name.trim().toLowerCase(Locale.ROOT))
 			.collect(Collectors.toUnmodifiableSet());
 	}
 
 	/**
-	 * Clear the current thread's failure flag; called when a request enters the cache.
+	 * Clear the current thread's failure flag and tier; called when a request enters the cache.
 	 */
 	static void resetFailure() {
-		failed.get()[0] = false;
+		RequestFlags current = flags.get();
+		current.failed = false;
+		current.tier = 0;
 	}
 
 	/**
@@ -77,7 +82,16 @@ final class GuardedHttpCacheStorage implements HttpCacheStorage {
 	 * @return whether the store failed
 	 */
 	static boolean failedSinceReset() {
-		return failed.get()[0];
+		return flags.get().failed;
+	}
+
+	/**
+	 * Index (in {@link HttpCacheStore#tiers()}) of the tier that answered the current thread's last read that found
+	 * an entry since {@link #resetFailure()}, {@code 0} when none did.
+	 * @return the tier index
+	 */
+	static int tierReadSinceReset() {
+		return flags.get().tier;
 	}
 
 	@Override
@@ -97,7 +111,11 @@ final class GuardedHttpCacheStorage implements HttpCacheStorage {
 	@Override
 	public HttpCacheEntry getEntry(String key) {
 		try {
-			return this.delegate.getEntry(key);
+			HttpCacheEntry entry = this.delegate.getEntry(key);
+			if (entry != null && this.store != null) {
+				flags.get().tier = this.store.lastReadTier();
+			}
+			return entry;
 		}
 		catch (Exception ex) {
 			failure("read", key, ex);
@@ -179,6 +197,17 @@ final class GuardedHttpCacheStorage implements HttpCacheStorage {
 	}
 
 	/**
+	 * What the current thread's request met in the store: a failure, and the tier its entry came from.
+	 */
+	private static final class RequestFlags {
+
+		private boolean failed;
+
+		private int tier;
+
+	}
+
+	/**
 	 * Aborts a store's compare-and-set; a {@link ResourceIOException} because that is what the operation may throw.
 	 */
 	private static final class RefusedEntryException extends ResourceIOException {
@@ -190,7 +219,7 @@ final class GuardedHttpCacheStorage implements HttpCacheStorage {
 	}
 
 	private void failure(String operation, String key, Exception ex) {
-		failed.get()[0] = true;
+		flags.get().failed = true;
 		failureLog.warn(() -> "HTTP cache store failed to " + operation + " " + key
 				+ "; the request goes to the origin: " + ex);
 	}

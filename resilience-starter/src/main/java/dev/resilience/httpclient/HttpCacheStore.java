@@ -1,5 +1,7 @@
 package dev.resilience.httpclient;
 
+import java.util.List;
+
 import org.apache.hc.client5.http.cache.HttpCacheStorage;
 
 /**
@@ -25,5 +27,23 @@ public interface HttpCacheStore extends HttpCacheStorage {
 	 * @return the size in bytes
 	 */
 	long sizeInBytes();
+
+	/**
+	 * Names of the store's tiers, first tier first: the {@code tier} tag of
+	 * {@code resilience.http.client.cache.tier.hits}. A store of one tier has one, its {@link #name()}.
+	 * @return the tier names
+	 */
+	default List<String> tiers() {
+		return List.of(name());
+	}
+
+	/**
+	 * Index in {@link #tiers()} of the tier that answered the current thread's last {@link #getEntry} that found an
+	 * entry. Read right after that call; must not allocate.
+	 * @return the tier index
+	 */
+	default int lastReadTier() {
+		return 0;
+	}
 
 }

@@ -1,5 +1,6 @@
 package dev.resilience.httpclient;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -30,17 +31,31 @@ public final class MemoryHttpCacheStore implements HttpCacheStore {
 	 * @param maxBytes most bytes (bodies plus headers) kept
 	 */
 	public MemoryHttpCacheStore(int maxEntries, long maxBytes) {
+		this(maxEntries, maxBytes, null);
+	}
+
+	/**
+	 * Create a store whose entries are dropped a time after they were written, as the heap tier of a
+	 * {@link TieredHttpCacheStore}.
+	 * @param maxEntries most entries kept
+	 * @param maxBytes most bytes (bodies plus headers) kept
+	 * @param timeToLive how long an entry is kept after it was written, or {@code null} for as long as it fits
+	 */
+	public MemoryHttpCacheStore(int maxEntries, long maxBytes, Duration timeToLive) {
 		if (maxEntries < 1 || maxBytes < 1) {
 			throw new IllegalArgumentException("maxEntries and maxBytes must be positive");
 		}
 		this.maxBytes = maxBytes;
 		long minimumWeight = Math.max(1, maxBytes / maxEntries);
-		this.cache = Caffeine.newBuilder()
+		Caffeine<String, HttpCacheEntry> builder = Caffeine.newBuilder()
 			.maximumWeight(maxBytes)
 			.weigher((String key, HttpCacheEntry entry) -> (int) Math
 				.min(Math.max(weigh(entry) + 2L * key.length(), minimumWeight), Integer.MAX_VALUE))
-			.executor(Runnable::run)
-			.build();
+			.executor(Runnable::run);
+		if (timeToLive != null) {
+			builder.expireAfterWrite(timeToLive);
+		}
+		this.cache = builder.build();
 	}
 
 	@Override

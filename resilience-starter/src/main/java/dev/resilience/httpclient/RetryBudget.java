@@ -1,6 +1,7 @@
 package dev.resilience.httpclient;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Token bucket that limits retries to a fraction of requests: every request deposits {@code ratio} of a token, every
@@ -17,6 +18,8 @@ public final class RetryBudget {
 	private final long capacity;
 
 	private final AtomicLong balance;
+
+	private final LongAdder exhausted = new LongAdder();
 
 	/**
 	 * Create a budget, initially full.
@@ -52,11 +55,20 @@ public final class RetryBudget {
 		do {
 			current = this.balance.get();
 			if (current < TOKEN) {
+				this.exhausted.increment();
 				return false;
 			}
 		}
 		while (!this.balance.compareAndSet(current, current - TOKEN));
 		return true;
+	}
+
+	/**
+	 * Retries refused because the bucket was empty, since creation.
+	 * @return the count
+	 */
+	public long exhausted() {
+		return this.exhausted.sum();
 	}
 
 	/**

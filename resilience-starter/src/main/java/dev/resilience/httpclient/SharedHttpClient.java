@@ -51,7 +51,7 @@ public final class SharedHttpClient implements AutoCloseable {
 	 * @param pool the connection manager, owned (closed) by this client from now on
 	 * @param store the cache store, or {@code null} to run without a cache
 	 * @param cacheConfig HttpClient's cache configuration
-	 * @param counts where cache outcomes are counted
+	 * @param counts where cache outcomes are counted, with one tier per tier of the store
 	 * @param statusHeader whether to add the debug {@code Cache-Status} response header
 	 * @param collapseRequests whether concurrent requests that go to the origin for the same cache key share one
 	 * origin exchange (see {@link RequestCollapser})
@@ -75,6 +75,10 @@ public final class SharedHttpClient implements AutoCloseable {
 		this.retryBudget = retryBudget;
 		this.defaultRequestConfig = defaultRequestConfig;
 		HttpClientBuilder builder;
+		if (store != null && counts.tiers() < store.tiers().size()) {
+			throw new IllegalArgumentException("counts has " + counts.tiers() + " tier(s), the store "
+					+ store.tiers().size() + ": create it with new CacheOutcomeCounts(store.tiers().size())");
+		}
 		if (store != null) {
 			GuardedHttpCacheStorage storage = new GuardedHttpCacheStorage(store,
 					cacheConfig.isSharedCache() ? identityHeaders : List.of());

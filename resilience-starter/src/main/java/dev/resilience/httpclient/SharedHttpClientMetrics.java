@@ -1,26 +1,66 @@
 package dev.resilience.httpclient;
 
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import dev.resilience.support.RemoteStoreGuard;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.httpcomponents.hc5.PoolingHttpClientConnectionManagerMetricsBinder;
 
 /**
- * Metrics of the shared client: {@code resilience.http.cache.requests} (function counters over
- * {@link CacheOutcomeCounts}, tag {@code outcome}), {@code resilience.http.cache.collapsed} (followers served through
- * request collapsing), {@code resilience.http.cache.entries} and
- * {@code resilience.http.cache.size} (where the store can tell), and the pool metrics of Micrometer's HttpClient 5
- * binder ({@code httpcomponents.httpclient.pool.*}, tag {@code httpclient=shared}). Nothing on the request path
- * touches Micrometer.
+ * Metrics of the shared client, named after its {@code resilience.http-client.*} properties:
+ * <ul>
+ * <li>{@code resilience.http.client.cache.requests} (function counters over {@link CacheOutcomeCounts}, tag
+ * {@code outcome}), {@code resilience.http.client.cache.collapsed} (followers served through request collapsing),
+ * {@code resilience.http.client.cache.tier.hits} (hits by the store tier that held the entry, tag {@code tier}),
+ * {@code resilience.http.client.cache.entries} and {@code resilience.http.client.cache.size} (where the store can
+ * tell, tag {@code store});</li>
+ * <li>with the Redis store, {@code resilience.http.client.cache.store.latency} (timer of every call that went to
+ * Redis, tag {@code outcome} {@code success} or {@code failure}, a timeout included),
+ * {@code resilience.http.client.cache.store.errors} (failed or timed-out calls),
+ * {@code resilience.http.client.cache.store.rejected} (calls refused by the open circuit breaker) and
+ * {@code resilience.http.client.cache.store.breaker} (0 closed, 1 half-open, 2 open);</li>
+ * <li>{@code resilience.http.client.retry.budget.exhausted} (retries refused because the budget was empty);</li>
+ * <li>the pool metrics of Micrometer's HttpClient 5 binder ({@code httpcomponents.httpclient.pool.*}, tag
+ * {@code httpclient=shared}).</li>
+ * </ul>
+ * Every counter is registered when the binder is bound, at startup. Nothing on the request path touches Micrometer.
  */
 public final class SharedHttpClientMetrics implements MeterBinder {
 
 	/** Name of the cache outcome counter. */
-	public static final String CACHE_REQUESTS = "resilience.http.cache.requests";
+	public static final String CACHE_REQUESTS = "resilience.http.client.cache.requests";
 
 	/** Name of the counter of requests served through request collapsing. */
-	public static final String CACHE_COLLAPSED = "resilience.http.cache.collapsed";
+	public static final String CACHE_COLLAPSED = "resilience.http.client.cache.collapsed";
+
+	/** Name of the counter of hits by store tier. */
+	public static final String CACHE_TIER_HITS = "resilience.http.client.cache.tier.hits";
+
+	/** Name of the gauge of stored entries. */
+	public static final String CACHE_ENTRIES = "resilience.http.client.cache.entries";
+
+	/** Name of the gauge of stored bytes. */
+	public static final String CACHE_SIZE = "resilience.http.client.cache.size";
+
+	/** Name of the timer of Redis store calls. */
+	public static final String STORE_LATENCY = "resilience.http.client.cache.store.latency";
+
+	/** Name of the counter of failed Redis store calls. */
+	public static final String STORE_ERRORS = "resilience.http.client.cache.store.errors";
+
+	/** Name of the counter of Redis store calls refused by the open breaker. */
+	public static final String STORE_REJECTED = "resilience.http.client.cache.store.rejected";
+
+	/** Name of the gauge of the Redis store's breaker state. */
+	public static final String STORE_BREAKER = "resilience.http.client.cache.store.breaker";
+
+	/** Name of the counter of retries refused by the empty retry budget. */
+	public static final String RETRY_BUDGET_EXHAUSTED = "resilience.http.client.retry.budget.exhausted";
 
 	private final SharedHttpClient client;
 
@@ -31,6 +71,9 @@ public final class SharedHttpClientMetrics implements MeterBinder {
 	@Override
 	public void bindTo(MeterRegistry registry) {
 		new PoolingHttpClientConnectionManagerMetricsBinder(this.client.pool(), "shared").bindTo(registry);
+		FunctionCounter.builder(RETRY_BUDGET_EXHAUSTED, this.client.retryBudget(), RetryBudget::exhausted)
+			.description("Retries of the shared HTTP client refused because the retry budget was empty")
+			.register(registry);
 		HttpCacheStore store = this.client.store();
 		if (store == null) {
 			return;
@@ -45,19 +88,55 @@ public final class SharedHttpClientMetrics implements MeterBinder {
 		FunctionCounter.builder(CACHE_COLLAPSED, counts, CacheOutcomeCounts::collapsed)
 			.description("Requests that waited for a concurrent request to the same URL and were served what it stored")
 			.register(registry);
+		List<String> tiers = store.tiers();
+		for (int i = 0; i < tiers.size(); i++) {
+			int tier = i;
+			FunctionCounter.builder(CACHE_TIER_HITS, counts, (c) -> c.tierHits(tier))
+				.description("Cache hits of the shared HTTP client by the store tier that held the entry")
+				.tag("tier", tiers.get(i))
+				.register(registry);
+		}
 		if (store.entryCount() >= 0) {
-			Gauge.builder("resilience.http.cache.entries", store, HttpCacheStore::entryCount)
-				.description("Entries in the shared HTTP cache")
+			Gauge.builder(CACHE_ENTRIES, store, HttpCacheStore::entryCount)
+				.description("Entries in the shared HTTP cache (the heap tier of a tiered store)")
 				.tag("store", store.name())
 				.register(registry);
 		}
 		if (store.sizeInBytes() >= 0) {
-			Gauge.builder("resilience.http.cache.size", store, HttpCacheStore::sizeInBytes)
-				.description("Bytes held by the shared HTTP cache")
+			Gauge.builder(CACHE_SIZE, store, HttpCacheStore::sizeInBytes)
+				.description("Bytes held by the shared HTTP cache (the heap tier of a tiered store)")
 				.baseUnit("bytes")
 				.tag("store", store.name())
 				.register(registry);
 		}
+		RedisHttpCacheStore redis = RedisHttpCacheStore.of(store);
+		if (redis != null) {
+			bindStore(redis.guard(), registry);
+		}
+	}
+
+	private static void bindStore(RemoteStoreGuard guard, MeterRegistry registry) {
+		Timer success = Timer.builder(STORE_LATENCY)
+			.description("Calls of the Redis HTTP cache store")
+			.tag("outcome", "success")
+			.register(registry);
+		Timer failure = Timer.builder(STORE_LATENCY)
+			.description("Calls of the Redis HTTP cache store")
+			.tag("outcome", "failure")
+			.register(registry);
+		guard.listen((nanos, ok) -> (ok ? success : failure).record(nanos, TimeUnit.NANOSECONDS));
+		FunctionCounter.builder(STORE_ERRORS, guard, RemoteStoreGuard::failures)
+			.description("Calls of the Redis HTTP cache store that failed or timed out")
+			.register(registry);
+		FunctionCounter.builder(STORE_REJECTED, guard, RemoteStoreGuard::rejected)
+			.description("Calls of the Redis HTTP cache store refused by its open circuit breaker")
+			.register(registry);
+		Gauge.builder(STORE_BREAKER, guard, (g) -> switch (g.state()) {
+			case CLOSED -> 0;
+			case HALF_OPEN -> 1;
+			case OPEN -> 2;
+		}).description("Circuit breaker of the Redis HTTP cache store: 0 closed, 1 half-open, 2 open")
+			.register(registry);
 	}
 
 }

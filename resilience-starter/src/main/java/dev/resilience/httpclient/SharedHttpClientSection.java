@@ -1,6 +1,7 @@
 package dev.resilience.httpclient;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import dev.resilience.support.ResilienceSection;
@@ -8,7 +9,8 @@ import org.apache.hc.core5.pool.PoolStats;
 
 /**
  * The {@code http-client} section of the {@code resilience} actuator endpoint: pool state, cache store, entries,
- * bytes, outcome counts and hit ratio, requests served through collapsing, and the retries the budget would allow now.
+ * bytes, outcome counts and hit ratio, hits per store tier, requests served through collapsing, the Redis store's
+ * state (breaker, calls, failures, rejected calls) when it is used, and the retries the budget would allow now.
  */
 public final class SharedHttpClientSection implements ResilienceSection {
 
@@ -49,9 +51,20 @@ public final class SharedHttpClientSection implements ResilienceSection {
 			cache.put("outcomes", counts);
 			cache.put("hitRatio", outcomes.hitRatio());
 			cache.put("collapsed", outcomes.collapsed());
+			Map<String, Object> tierHits = new LinkedHashMap<>();
+			List<String> tiers = store.tiers();
+			for (int i = 0; i < tiers.size(); i++) {
+				tierHits.put(tiers.get(i), outcomes.tierHits(i));
+			}
+			cache.put("tierHits", tierHits);
+			RedisHttpCacheStore redis = RedisHttpCacheStore.of(store);
+			if (redis != null) {
+				cache.put("redis", redis.describe());
+			}
 		}
 		section.put("cache", cache);
 		section.put("retryBudget", this.client.retryBudget().available());
+		section.put("retryBudgetExhausted", this.client.retryBudget().exhausted());
 		return section;
 	}
 

@@ -26,6 +26,7 @@ class RetryBudgetTests {
 		assertThat(budget.tryWithdraw()).isFalse();
 		budget.deposit();
 		assertThat(budget.tryWithdraw()).isTrue();
+		assertThat(budget.exhausted()).as("retries refused by the empty budget").isEqualTo(2);
 	}
 
 	@Test

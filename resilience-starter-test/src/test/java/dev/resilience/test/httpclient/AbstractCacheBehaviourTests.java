@@ -18,6 +18,7 @@ import java.util.function.Function;
 
 import dev.resilience.httpclient.CacheOutcome;
 import dev.resilience.httpclient.SharedHttpClient;
+import dev.resilience.httpclient.SharedHttpClientMetrics;
 import dev.resilience.httpclient.SharedHttpClientSection;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -92,6 +93,7 @@ abstract class AbstractCacheBehaviourTests {
 	void freshResponseIsServedWithoutReachingTheOrigin() {
 		origin.respond("/fresh", (request) -> OriginResponse.ok("fresh body").cacheControl("max-age=60"));
 		double hitsBefore = hits();
+		double tierHitsBefore = tierHits();
 		RestClient client = this.builder.build();
 		ResponseEntity<String> first = get(client, "/fresh");
 		ResponseEntity<String> second = get(client, "/fresh");
@@ -101,9 +103,28 @@ abstract class AbstractCacheBehaviourTests {
 		assertThatCacheOutcome(second).isHit();
 		assertThat(origin.requestCount("/fresh")).isEqualTo(1);
 		assertThat(hits()).isEqualTo(hitsBefore + 1);
+		assertThat(tierHits()).as("hits over all tiers").isEqualTo(tierHitsBefore + 1);
 		assertThat(this.section.describe()).extractingByKey("cache")
 			.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
 			.containsEntry("store", expectedStore());
+	}
+
+	@Test
+	void everyCounterIsRegisteredAtStartupUnderTheHttpClientName() {
+		for (CacheOutcome outcome : CacheOutcome.values()) {
+			assertThat(this.meterRegistry.find(SharedHttpClientMetrics.CACHE_REQUESTS)
+				.tag("outcome", outcome.tag())
+				.functionCounter()).as(outcome.tag()).isNotNull();
+		}
+		for (String tier : this.sharedHttpClient.store().tiers()) {
+			assertThat(this.meterRegistry.find(SharedHttpClientMetrics.CACHE_TIER_HITS).tag("tier", tier).functionCounter())
+				.as(tier)
+				.isNotNull();
+		}
+		assertThat(this.meterRegistry.find(SharedHttpClientMetrics.CACHE_COLLAPSED).functionCounter()).isNotNull();
+		assertThat(this.meterRegistry.find(SharedHttpClientMetrics.RETRY_BUDGET_EXHAUSTED).functionCounter())
+			.isNotNull();
+		assertThat(this.meterRegistry.find("resilience.http.cache.requests").meters()).isEmpty();
 	}
 
 	@Test
@@ -131,7 +152,7 @@ abstract class AbstractCacheBehaviourTests {
 				}
 				assertThat(origin.requestCount("/collapse")).isEqualTo(1);
 				assertThat(this.sharedHttpClient.outcomes().collapsed() - collapsedBefore).isEqualTo(19);
-				assertThat(this.meterRegistry.get("resilience.http.cache.collapsed").functionCounter().count())
+				assertThat(this.meterRegistry.get("resilience.http.client.cache.collapsed").functionCounter().count())
 					.isGreaterThanOrEqualTo(19);
 				assertThat(this.section.describe()).extractingByKey("cache")
 					.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
@@ -507,7 +528,7 @@ abstract class AbstractCacheBehaviourTests {
 	}
 
 	private double outcomeCount(CacheOutcome outcome) {
-		return this.meterRegistry.get("resilience.http.cache.requests")
+		return this.meterRegistry.get("resilience.http.client.cache.requests")
 			.tag("outcome", outcome.tag())
 			.functionCounter()
 			.count();
@@ -561,10 +582,18 @@ abstract class AbstractCacheBehaviourTests {
 	}
 
 	private double hits() {
-		return this.meterRegistry.get("resilience.http.cache.requests")
+		return this.meterRegistry.get("resilience.http.client.cache.requests")
 			.tag("outcome", CacheOutcome.HIT.tag())
 			.functionCounter()
 			.count();
+	}
+
+	private double tierHits() {
+		return this.meterRegistry.find(SharedHttpClientMetrics.CACHE_TIER_HITS)
+			.functionCounters()
+			.stream()
+			.mapToDouble((counter) -> counter.count())
+			.sum();
 	}
 
 	private static ResponseEntity<String> get(RestClient client, String path) {

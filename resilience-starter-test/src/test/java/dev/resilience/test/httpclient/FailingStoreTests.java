@@ -61,7 +61,7 @@ class FailingStoreTests {
 			assertThatCacheOutcome(response).isFailure();
 		}
 		assertThat(origin.requestCount("/data")).isEqualTo(3);
-		assertThat(this.meterRegistry.get("resilience.http.cache.requests")
+		assertThat(this.meterRegistry.get("resilience.http.client.cache.requests")
 			.tag("outcome", CacheOutcome.FAILURE.tag())
 			.functionCounter()
 			.count()).isEqualTo(3);

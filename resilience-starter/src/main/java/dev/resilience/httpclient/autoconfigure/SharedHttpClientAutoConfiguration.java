@@ -12,11 +12,14 @@ import dev.resilience.httpclient.CaffeineHttpCacheStore;
 import dev.resilience.httpclient.EhcacheHttpCacheStore;
 import dev.resilience.httpclient.HttpCacheStore;
 import dev.resilience.httpclient.MemoryHttpCacheStore;
+import dev.resilience.httpclient.RedisHttpCacheStore;
 import dev.resilience.httpclient.RetryBudget;
 import dev.resilience.httpclient.SharedClientHttpRequestFactoryBuilder;
 import dev.resilience.httpclient.SharedHttpClient;
 import dev.resilience.httpclient.SharedHttpClientMetrics;
 import dev.resilience.httpclient.SharedHttpClientSection;
+import dev.resilience.httpclient.TieredHttpCacheStore;
+import dev.resilience.support.RemoteStoreGuard;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -47,6 +50,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.util.ClassUtils;
 
 /**
  * Auto-configuration of the one shared, pooled, caching Apache HttpClient 5 behind every {@code RestClient.Builder},
@@ -54,7 +60,8 @@ import org.springframework.core.env.Environment;
  * auto-configuration, whose {@link ClientHttpRequestFactoryBuilder} bean then backs off. When the application chooses
  * a request factory itself ({@value #FACTORY_PROPERTY}), the shared client backs off instead and says so at startup.
  */
-@AutoConfiguration(beforeName = "org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration")
+@AutoConfiguration(beforeName = "org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration",
+		afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
 @ConditionalOnClass(CachingHttpClients.class)
 @ConditionalOnBooleanProperty(name = "resilience.http-client.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(SharedHttpClientProperties.class)
@@ -64,6 +71,12 @@ public final class SharedHttpClientAutoConfiguration {
 	static final String FACTORY_PROPERTY = "spring.http.clients.imperative.factory";
 
 	private static final Log logger = LogFactory.getLog(SharedHttpClientAutoConfiguration.class);
+
+	private static final String STORE_PROPERTY = "resilience.http-client.cache.store";
+
+	private static final String REDIS_CONNECTION_FACTORY = "org.springframework.data.redis.connection.RedisConnectionFactory";
+
+	private static final String LETTUCE = "io.lettuce.core.RedisClient";
 
 	static List<String> identityHeaders(SharedHttpClientProperties.Cache cache) {
 		List<String> headers = new ArrayList<>(List.of("Cookie"));
@@ -135,11 +148,15 @@ public final class SharedHttpClientAutoConfiguration {
 				.build();
 			HttpCacheStore cacheStore = cache.isEnabled() ? store.getIfAvailable() : null;
 			if (cache.isEnabled() && cacheStore == null) {
-				// memory and caffeine always have a store bean; only ehcache can lack its library
-				throw new InvalidConfigurationPropertyValueException("resilience.http-client.cache.store",
-						cache.getStore(), "ehcache needs org.ehcache:ehcache on the class path");
+				// memory and caffeine always have a store bean; only ehcache and redis can lack their library
+				throw new InvalidConfigurationPropertyValueException(STORE_PROPERTY, cache.getStore(),
+						(cache.getStore() == SharedHttpClientProperties.Store.REDIS)
+								? "redis needs Spring Data Redis with Lettuce on the class path"
+										+ " (org.springframework.boot:spring-boot-starter-data-redis)"
+								: "ehcache needs org.ehcache:ehcache on the class path");
 			}
-			return new SharedHttpClient(connectionManager, cacheStore, cacheConfig(cache), new CacheOutcomeCounts(),
+			CacheOutcomeCounts counts = new CacheOutcomeCounts((cacheStore != null) ? cacheStore.tiers().size() : 1);
+			return new SharedHttpClient(connectionManager, cacheStore, cacheConfig(cache), counts,
 					cache.isStatusHeader(), cache.isCollapseRequests(), cache.getStaleIfUnreachable(),
 					identityHeaders(cache), retry.getMaxRetries(),
 					new RetryBudget(retry.getBudget(), retry.getBurst()), requestConfig,
@@ -189,6 +206,46 @@ public final class SharedHttpClientAutoConfiguration {
 				File diskPath = ehcache.getDiskPath();
 				return new EhcacheHttpCacheStore(ehcache.getHeapSize().toBytes(), ehcache.getOffHeapSize().toBytes(),
 						ehcache.getDiskSize().toBytes(), diskPath, cacheConfig(cache));
+			}
+
+		}
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass(name = REDIS_CONNECTION_FACTORY)
+		@ConditionalOnBooleanProperty(name = "resilience.http-client.cache.enabled", matchIfMissing = true)
+		@ConditionalOnProperty(name = STORE_PROPERTY, havingValue = "redis")
+		@ConditionalOnMissingBean(HttpCacheStore.class)
+		static class RedisStoreConfiguration {
+
+			@Bean
+			HttpCacheStore redisHttpCacheStore(SharedHttpClientProperties properties,
+					ObjectProvider<RedisConnectionFactory> connectionFactories) {
+				RedisConnectionFactory connectionFactory = connectionFactories.getIfAvailable();
+				if (connectionFactory == null) {
+					throw new InvalidConfigurationPropertyValueException(STORE_PROPERTY, "redis",
+							"redis needs a RedisConnectionFactory bean, and there is none: configure Redis"
+									+ " (spring.data.redis.*, with Spring Boot's Data Redis auto-configuration"
+									+ " enabled) or choose another store");
+				}
+				if (!ClassUtils.isPresent(LETTUCE, null) || !(connectionFactory instanceof LettuceConnectionFactory)) {
+					throw new InvalidConfigurationPropertyValueException(STORE_PROPERTY, "redis",
+							"redis needs a Lettuce connection factory, and the RedisConnectionFactory bean is a "
+									+ connectionFactory.getClass().getName()
+									+ ": use Lettuce (Spring Boot's default) or choose another store");
+				}
+				SharedHttpClientProperties.Cache cache = properties.getCache();
+				SharedHttpClientProperties.Redis redis = cache.getRedis();
+				RemoteStoreGuard guard = new RemoteStoreGuard(STORE_PROPERTY + " (redis)", redis.getTimeout(),
+						redis.getFailureThreshold(), redis.getCoolDown(), LogFactory.getLog(RedisHttpCacheStore.class));
+				RedisHttpCacheStore store = new RedisHttpCacheStore(connectionFactory, guard, redis.getKeyPrefix(),
+						redis.getMaxEntrySize().toBytes(), cache.getStaleIfUnreachable(),
+						redis.getRevalidationTimeToLive(), cache.isShared(), cacheConfig(cache).getMaxUpdateRetries());
+				SharedHttpClientProperties.HeapTier heapTier = redis.getHeapTier();
+				if (!heapTier.isEnabled()) {
+					return store;
+				}
+				return new TieredHttpCacheStore(new MemoryHttpCacheStore(cache.getMaxEntries(),
+						heapTier.getMaxSize().toBytes(), heapTier.getTimeToLive()), store);
 			}
 
 		}

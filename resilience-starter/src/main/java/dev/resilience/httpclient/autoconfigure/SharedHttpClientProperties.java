@@ -99,7 +99,7 @@ public class SharedHttpClientProperties implements Validator {
 		PropertyChecks.positive(errors, "pool.evictIdleAfter", pool.evictIdleAfter);
 		Cache cache = properties.cache;
 		if (cache.store == null) {
-			errors.rejectValue("cache.store", "required", "must be one of memory, caffeine, ehcache");
+			errors.rejectValue("cache.store", "required", "must be one of memory, caffeine, ehcache, redis");
 		}
 		PropertyChecks.atLeast(errors, "cache.maxEntries", cache.maxEntries, 1);
 		PropertyChecks.notNegative(errors, "cache.staleIfUnreachable", cache.staleIfUnreachable);
@@ -124,6 +124,15 @@ public class SharedHttpClientProperties implements Validator {
 		}
 		notNegative(errors, "cache.ehcache.offHeapSize", ehcache.offHeapSize);
 		notNegative(errors, "cache.ehcache.diskSize", ehcache.diskSize);
+		Redis redis = cache.redis;
+		PropertyChecks.notBlank(errors, "cache.redis.keyPrefix", redis.keyPrefix);
+		PropertyChecks.positive(errors, "cache.redis.timeout", redis.timeout);
+		PropertyChecks.atLeast(errors, "cache.redis.failureThreshold", redis.failureThreshold, 1);
+		PropertyChecks.positive(errors, "cache.redis.coolDown", redis.coolDown);
+		positive(errors, "cache.redis.maxEntrySize", redis.maxEntrySize);
+		PropertyChecks.positive(errors, "cache.redis.revalidationTimeToLive", redis.revalidationTimeToLive);
+		positive(errors, "cache.redis.heapTier.maxSize", redis.heapTier.maxSize);
+		PropertyChecks.positive(errors, "cache.redis.heapTier.timeToLive", redis.heapTier.timeToLive);
 		Retry retry = properties.retry;
 		PropertyChecks.atLeast(errors, "retry.maxRetries", retry.maxRetries, 0);
 		if (retry.maxRetries > 3) {
@@ -309,6 +318,8 @@ public class SharedHttpClientProperties implements Validator {
 
 		private final Ehcache ehcache = new Ehcache();
 
+		private final Redis redis = new Redis();
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -409,6 +420,10 @@ public class SharedHttpClientProperties implements Validator {
 			return this.ehcache;
 		}
 
+		public Redis getRedis() {
+			return this.redis;
+		}
+
 	}
 
 	/**
@@ -474,6 +489,150 @@ public class SharedHttpClientProperties implements Validator {
 	}
 
 	/**
+	 * Redis store, shared by every instance that uses the same Redis and key prefix.
+	 */
+	public static class Redis {
+
+		/**
+		 * Prefix of every key the store writes (one key per cache entry).
+		 */
+		private String keyPrefix = "resilience:http:";
+
+		/**
+		 * How long one store call may take before it counts as failed and the request goes to the origin; shorter
+		 * than the application's Redis command timeout, so that a hanging Redis costs a request at most this much.
+		 */
+		private Duration timeout = Duration.ofMillis(250);
+
+		/**
+		 * Consecutive failed store calls after which the circuit breaker opens: calls then fail at once, without
+		 * waiting for Redis, and requests go to the origin.
+		 */
+		private int failureThreshold = 3;
+
+		/**
+		 * How long the circuit breaker stays open before one call probes Redis again.
+		 */
+		private Duration coolDown = Duration.ofSeconds(5);
+
+		/**
+		 * Largest serialised entry (body, headers and metadata) stored in Redis; larger entries are not stored.
+		 */
+		private DataSize maxEntrySize = DataSize.ofMegabytes(1);
+
+		/**
+		 * How long at least an entry that can be revalidated (it has an ETag or Last-Modified) or that has no
+		 * explicit freshness is kept in Redis. Other entries expire after their freshness lifetime plus the stale
+		 * allowance.
+		 */
+		private Duration revalidationTimeToLive = Duration.ofHours(1);
+
+		private final HeapTier heapTier = new HeapTier();
+
+		public String getKeyPrefix() {
+			return this.keyPrefix;
+		}
+
+		public void setKeyPrefix(String keyPrefix) {
+			this.keyPrefix = keyPrefix;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public int getFailureThreshold() {
+			return this.failureThreshold;
+		}
+
+		public void setFailureThreshold(int failureThreshold) {
+			this.failureThreshold = failureThreshold;
+		}
+
+		public Duration getCoolDown() {
+			return this.coolDown;
+		}
+
+		public void setCoolDown(Duration coolDown) {
+			this.coolDown = coolDown;
+		}
+
+		public DataSize getMaxEntrySize() {
+			return this.maxEntrySize;
+		}
+
+		public void setMaxEntrySize(DataSize maxEntrySize) {
+			this.maxEntrySize = maxEntrySize;
+		}
+
+		public Duration getRevalidationTimeToLive() {
+			return this.revalidationTimeToLive;
+		}
+
+		public void setRevalidationTimeToLive(Duration revalidationTimeToLive) {
+			this.revalidationTimeToLive = revalidationTimeToLive;
+		}
+
+		public HeapTier getHeapTier() {
+			return this.heapTier;
+		}
+
+	}
+
+	/**
+	 * In-heap first tier in front of the Redis store.
+	 */
+	public static class HeapTier {
+
+		/**
+		 * Whether an in-heap tier answers before Redis: a hit then costs no round trip, and an entry another
+		 * instance replaced or invalidated may be served here for up to time-to-live.
+		 */
+		private boolean enabled = false;
+
+		/**
+		 * Most bytes (bodies plus headers) kept by the heap tier; each entry counts at least max-size /
+		 * resilience.http-client.cache.max-entries.
+		 */
+		private DataSize maxSize = DataSize.ofMegabytes(16);
+
+		/**
+		 * How long the heap tier keeps an entry after it was written or read from Redis: the longest this instance
+		 * serves an entry that another instance replaced or invalidated.
+		 */
+		private Duration timeToLive = Duration.ofSeconds(10);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public DataSize getMaxSize() {
+			return this.maxSize;
+		}
+
+		public void setMaxSize(DataSize maxSize) {
+			this.maxSize = maxSize;
+		}
+
+		public Duration getTimeToLive() {
+			return this.timeToLive;
+		}
+
+		public void setTimeToLive(Duration timeToLive) {
+			this.timeToLive = timeToLive;
+		}
+
+	}
+
+	/**
 	 * Retry policy of the shared client.
 	 */
 	public static class Retry {
@@ -532,7 +691,13 @@ public class SharedHttpClientProperties implements Validator {
 		CAFFEINE,
 
 		/** Ehcache 3 heap / off-heap / disk tiers, bounded by bytes, entries kept serialised. */
-		EHCACHE
+		EHCACHE,
+
+		/**
+		 * Redis, through the application's RedisConnectionFactory (Lettuce), shared by every instance; entries kept
+		 * serialised, optionally behind an in-heap tier.
+		 */
+		REDIS
 
 	}
 

@@ -13,10 +13,12 @@ import dev.resilience.httpclient.CaffeineHttpCacheStore;
 import dev.resilience.httpclient.EhcacheHttpCacheStore;
 import dev.resilience.httpclient.HttpCacheStore;
 import dev.resilience.httpclient.MemoryHttpCacheStore;
+import dev.resilience.httpclient.RedisHttpCacheStore;
 import dev.resilience.httpclient.SharedClientHttpRequestFactoryBuilder;
 import dev.resilience.httpclient.SharedHttpClient;
 import dev.resilience.httpclient.SharedHttpClientMetrics;
 import dev.resilience.httpclient.SharedHttpClientSection;
+import dev.resilience.httpclient.TieredHttpCacheStore;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.apache.hc.client5.http.impl.cache.CachingHttpClients;
 import org.assertj.core.api.InstanceOfAssertFactories;
@@ -27,6 +29,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.HttpComponentsClientHttpRequestFactoryBuilder;
@@ -40,6 +43,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.ClientHttpResponse;
@@ -119,6 +123,53 @@ class SharedHttpClientAutoConfigurationTests {
 				.rootCause()
 				.hasMessageContaining("resilience.http-client.cache.store")
 				.hasMessageContaining("org.ehcache:ehcache"));
+	}
+
+	@Test
+	void redisStoreUsesTheApplicationsLettuceConnectionFactory() {
+		this.runner.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class))
+			.withPropertyValues("resilience.http-client.cache.store=redis",
+					"resilience.http-client.cache.redis.key-prefix=app:http:")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(RedisConnectionFactory.class)
+					.doesNotHaveBean(MemoryHttpCacheStore.class);
+				HttpCacheStore store = context.getBean(HttpCacheStore.class);
+				assertThat(store).isInstanceOf(RedisHttpCacheStore.class);
+				assertThat(((RedisHttpCacheStore) store).prefix()).isEqualTo("app:http:");
+				assertThat(store.tiers()).containsExactly("redis");
+			});
+	}
+
+	@Test
+	void redisStoreWithTheHeapTierPutsTheHeapInFront() {
+		this.runner.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class))
+			.withPropertyValues("resilience.http-client.cache.store=redis",
+					"resilience.http-client.cache.redis.heap-tier.enabled=true")
+			.run((context) -> {
+				HttpCacheStore store = context.getBean(HttpCacheStore.class);
+				assertThat(store).isInstanceOf(TieredHttpCacheStore.class);
+				assertThat(store.tiers()).containsExactly("heap", "redis");
+				assertThat(((TieredHttpCacheStore) store).shared()).isInstanceOf(RedisHttpCacheStore.class);
+			});
+	}
+
+	@Test
+	void redisStoreWithoutAConnectionFactoryFailsStartupNamingTheProperty() {
+		this.runner.withPropertyValues("resilience.http-client.cache.store=redis")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("resilience.http-client.cache.store")
+				.hasMessageContaining("RedisConnectionFactory"));
+	}
+
+	@Test
+	void redisStoreWithoutSpringDataRedisFailsStartupNamingTheProperty() {
+		this.runner.withClassLoader(new FilteredClassLoader("org.springframework.data.redis", "io.lettuce"))
+			.withPropertyValues("resilience.http-client.cache.store=redis")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("resilience.http-client.cache.store")
+				.hasMessageContaining("spring-boot-starter-data-redis"));
 	}
 
 	@Test
@@ -269,7 +320,15 @@ class SharedHttpClientAutoConfigurationTests {
 			"resilience.http-client.retry.max-retries=10|retry.maxRetries",
 			"resilience.http-client.cache.ehcache.disk-size=-1MB|cache.ehcache.diskSize",
 			"resilience.http-client.cache.ehcache.heap-size=0B|cache.ehcache.heapSize",
-			"resilience.http-client.cache.stale-if-unreachable=-1s|cache.staleIfUnreachable" })
+			"resilience.http-client.cache.stale-if-unreachable=-1s|cache.staleIfUnreachable",
+			"resilience.http-client.cache.redis.key-prefix=|cache.redis.keyPrefix",
+			"resilience.http-client.cache.redis.timeout=0ms|cache.redis.timeout",
+			"resilience.http-client.cache.redis.failure-threshold=0|cache.redis.failureThreshold",
+			"resilience.http-client.cache.redis.cool-down=0s|cache.redis.coolDown",
+			"resilience.http-client.cache.redis.max-entry-size=0B|cache.redis.maxEntrySize",
+			"resilience.http-client.cache.redis.revalidation-time-to-live=0s|cache.redis.revalidationTimeToLive",
+			"resilience.http-client.cache.redis.heap-tier.max-size=0B|cache.redis.heapTier.maxSize",
+			"resilience.http-client.cache.redis.heap-tier.time-to-live=0s|cache.redis.heapTier.timeToLive" })
 	void invalidPropertyFailsStartupNamingIt(String property, String field) {
 		this.runner.withPropertyValues(property)
 			.run((context) -> assertThat(context).getFailure()
