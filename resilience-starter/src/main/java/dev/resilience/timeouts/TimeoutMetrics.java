@@ -63,7 +63,6 @@ public final class TimeoutMetrics implements MeterBinder, SmartLifecycle {
 			Gauge.builder(INFINITE, infinite, Count::value)
 				.description("Timeouts in force that are infinite, among those that hold a caller's thread")
 				.tag("kind", kind)
-				.baseUnit("timeouts")
 				.strongReference(true)
 				.register(registry);
 			Count overLimit = new Count(contributors, (timeout) -> timeout.isTooLong(this.limit));
@@ -72,7 +71,6 @@ public final class TimeoutMetrics implements MeterBinder, SmartLifecycle {
 				.description("Timeouts in force that are infinite or longer than resilience.timeouts.warn-above, "
 						+ "among those that hold a caller's thread")
 				.tag("kind", kind)
-				.baseUnit("timeouts")
 				.strongReference(true)
 				.register(registry);
 		});
