@@ -5,9 +5,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
- * Self-healing's gauges: {@code resilience.selfhealing.fatal} and {@code resilience.selfhealing.degraded} (0 or 1),
- * {@code resilience.selfhealing.gc.overhead}, {@code resilience.selfhealing.gc.time.deficit} (seconds),
- * {@code resilience.selfhealing.heap.after.gc} and {@code resilience.selfhealing.deadlocked.threads}. Alert on them
+ * Self-healing's gauges: {@code resilience.self.healing.fatal} and {@code resilience.self.healing.degraded} (0 or 1),
+ * {@code resilience.self.healing.gc.overhead}, {@code resilience.self.healing.gc.time.deficit} (seconds),
+ * {@code resilience.self.healing.heap.after.gc} and {@code resilience.self.healing.deadlocked.threads}. Alert on them
  * before the probes restart the instance.
  */
 public class SelfHealingMetrics implements MeterBinder {
@@ -26,25 +26,25 @@ public class SelfHealingMetrics implements MeterBinder {
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
-		Gauge.builder("resilience.selfhealing.fatal", this.selfHealing, (healing) -> healing.isFatal() ? 1 : 0)
+		Gauge.builder("resilience.self.healing.fatal", this.selfHealing, (healing) -> healing.isFatal() ? 1 : 0)
 			.description("Whether the application is fatally broken (1) or not (0)")
 			.register(registry);
-		Gauge.builder("resilience.selfhealing.degraded", this.memory, (monitor) -> monitor.isDegraded() ? 1 : 0)
+		Gauge.builder("resilience.self.healing.degraded", this.memory, (monitor) -> monitor.isDegraded() ? 1 : 0)
 			.description("Whether heap after GC or GC overhead is above its degraded threshold (1) or not (0)")
 			.register(registry);
-		Gauge.builder("resilience.selfhealing.gc.overhead", this.memory, MemoryMonitor::getGcOverhead)
+		Gauge.builder("resilience.self.healing.gc.overhead", this.memory, MemoryMonitor::getGcOverhead)
 			.description("Share of wall time spent in GC over the GC overhead window")
 			.register(registry);
-		Gauge.builder("resilience.selfhealing.gc.time.deficit", this.memory,
+		Gauge.builder("resilience.self.healing.gc.time.deficit", this.memory,
 				(monitor) -> monitor.getGcTimeDeficit().toMillis() / 1000.0)
 			.description("GC time minus run time times the runtime weight, never below zero")
 			.baseUnit("seconds")
 			.register(registry);
-		Gauge.builder("resilience.selfhealing.heap.after.gc", this.memory, MemoryMonitor::getHeapAfterGc)
+		Gauge.builder("resilience.self.healing.heap.after.gc", this.memory, MemoryMonitor::getHeapAfterGc)
 			.description("Heap occupancy after the latest collection that reclaimed the whole heap, as a share of the"
 					+ " usable heap")
 			.register(registry);
-		Gauge.builder("resilience.selfhealing.deadlocked.threads", this.deadlocks,
+		Gauge.builder("resilience.self.healing.deadlocked.threads", this.deadlocks,
 				(monitor) -> monitor.getDeadlockedThreads().size())
 			.description("Threads found deadlocked by the latest check")
 			.register(registry);

@@ -33,6 +33,11 @@ public final class DataSourceTimeouts implements TimeoutsContributor {
 	}
 
 	@Override
+	public String kind() {
+		return "jdbc";
+	}
+
+	@Override
 	public List<EffectiveTimeout> effectiveTimeouts() {
 		TimeoutOrigins origins = new TimeoutOrigins(this.environment);
 		List<EffectiveTimeout> timeouts = new ArrayList<>();

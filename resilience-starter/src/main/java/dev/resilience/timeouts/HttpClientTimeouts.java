@@ -52,6 +52,11 @@ public final class HttpClientTimeouts implements TimeoutsContributor {
 	}
 
 	@Override
+	public String kind() {
+		return "http";
+	}
+
+	@Override
 	public List<EffectiveTimeout> effectiveTimeouts() {
 		TimeoutOrigins origins = new TimeoutOrigins(this.environment);
 		LibraryDefaults library = LibraryDefaults.of(this.builder);

@@ -32,6 +32,11 @@ public final class JdbcTemplateTimeouts implements TimeoutsContributor {
 	}
 
 	@Override
+	public String kind() {
+		return "jdbc";
+	}
+
+	@Override
 	public List<EffectiveTimeout> effectiveTimeouts() {
 		TimeoutOrigins origins = new TimeoutOrigins(this.environment);
 		String configured = this.environment.getProperty(PROPERTY);

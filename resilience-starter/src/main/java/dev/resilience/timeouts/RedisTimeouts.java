@@ -28,6 +28,11 @@ public final class RedisTimeouts implements TimeoutsContributor {
 	}
 
 	@Override
+	public String kind() {
+		return "redis";
+	}
+
+	@Override
 	public List<EffectiveTimeout> effectiveTimeouts() {
 		TimeoutOrigins origins = new TimeoutOrigins(this.environment);
 		List<EffectiveTimeout> timeouts = new ArrayList<>();

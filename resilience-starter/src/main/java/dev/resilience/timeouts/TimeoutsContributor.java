@@ -15,4 +15,14 @@ public interface TimeoutsContributor {
 	 */
 	List<EffectiveTimeout> effectiveTimeouts();
 
+	/**
+	 * Kind of client whose timeouts this reports: the {@code kind} tag of the {@code resilience.timeouts.*} gauges.
+	 * The starter's contributors say {@code http}, {@code jdbc}, {@code redis} and {@code server}; keep it a fixed
+	 * word, never a client's or a bean's name.
+	 * @return the kind, {@code other} unless overridden
+	 */
+	default String kind() {
+		return "other";
+	}
+
 }

@@ -33,6 +33,11 @@ public final class TomcatTimeouts implements TimeoutsContributor {
 	}
 
 	@Override
+	public String kind() {
+		return "server";
+	}
+
+	@Override
 	public List<EffectiveTimeout> effectiveTimeouts() {
 		if (!(this.context instanceof WebServerApplicationContext webContext)
 				|| !(webContext.getWebServer() instanceof TomcatWebServer tomcat)) {

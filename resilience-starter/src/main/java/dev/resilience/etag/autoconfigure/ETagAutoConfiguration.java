@@ -193,8 +193,9 @@ public final class ETagAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		MicrometerConditionalRequestMetrics micrometerConditionalRequestMetrics(MeterRegistry registry) {
-			return new MicrometerConditionalRequestMetrics(registry);
+		MicrometerConditionalRequestMetrics micrometerConditionalRequestMetrics(MeterRegistry registry,
+				ConditionalRequestHandlers handlers) {
+			return new MicrometerConditionalRequestMetrics(registry, handlers);
 		}
 
 	}

@@ -12,6 +12,7 @@ import dev.resilience.timeouts.JdbcTemplateTimeouts;
 import dev.resilience.timeouts.RedisTimeouts;
 import dev.resilience.timeouts.RestClientTimeouts;
 import dev.resilience.timeouts.TimeoutProfile;
+import dev.resilience.timeouts.TimeoutMetrics;
 import dev.resilience.timeouts.TimeoutProfiles;
 import dev.resilience.timeouts.TimeoutWarnings;
 import dev.resilience.timeouts.TimeoutsContributor;
@@ -22,6 +23,7 @@ import io.lettuce.core.RedisClient;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -73,6 +75,19 @@ public final class TimeoutsAutoConfiguration {
 	@ConditionalOnMissingBean
 	TimeoutWarnings timeoutWarnings(TimeoutsProperties properties, ObjectProvider<TimeoutsContributor> contributors) {
 		return new TimeoutWarnings(contributors.orderedStream().toList(), properties.getWarnAbove());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
+	@ConditionalOnBooleanProperty(name = "resilience.timeouts.enabled", matchIfMissing = true)
+	static class MetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		TimeoutMetrics timeoutMetrics(TimeoutsProperties properties, ObjectProvider<TimeoutsContributor> contributors) {
+			return new TimeoutMetrics(contributors.orderedStream().toList(), properties.getWarnAbove());
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -179,6 +179,35 @@ class ETagAutoConfigurationTests {
 	}
 
 	@Test
+	void countersRegisteredAtZeroAtStartupForEveryAnnotatedResource() {
+		this.mvcRunner.withUserConfiguration(GoodController.class)
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.run((context) -> {
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				assertThat(registry.get(MicrometerConditionalRequestMetrics.NOT_MODIFIED)
+					.tag("resource", "place")
+					.counter()
+					.count()).isZero();
+				assertThat(registry.get(MicrometerConditionalRequestMetrics.PRECONDITION_FAILED)
+					.tag("resource", "place")
+					.counter()
+					.count()).isZero();
+			});
+	}
+
+	@Test
+	void noCountersWhenDisabled() {
+		this.mvcRunner.withUserConfiguration(GoodController.class)
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withPropertyValues("resilience.etag.enabled=false")
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(MicrometerConditionalRequestMetrics.class);
+				assertThat(context.getBean(MeterRegistry.class).getMeters())
+					.noneSatisfy((meter) -> assertThat(meter.getId().getName()).startsWith("resilience.etag"));
+			});
+	}
+
+	@Test
 	void micrometerMissing() {
 		this.runner.withClassLoader(new FilteredClassLoader(MeterRegistry.class)).run((context) -> {
 			assertThat(context).hasNotFailed()

@@ -22,6 +22,7 @@ import dev.resilience.selfhealing.SelfHealingSection;
 import dev.resilience.selfhealing.SelfHealingStatus;
 import dev.resilience.selfhealing.SelfHealingUncaughtExceptionHandler;
 import dev.resilience.selfhealing.ThreadDumpWriter;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -207,14 +208,26 @@ class SelfHealingAutoConfigurationTests {
 		webRunner().run((context) -> {
 			SimpleMeterRegistry registry = new SimpleMeterRegistry();
 			context.getBean(SelfHealingMetrics.class).bindTo(registry);
-			assertThat(registry.get("resilience.selfhealing.fatal").gauge().value()).isZero();
-			assertThat(registry.get("resilience.selfhealing.gc.overhead").gauge().value()).isBetween(0.0, 1.0);
-			assertThat(registry.get("resilience.selfhealing.deadlocked.threads").gauge().value()).isZero();
-			assertThat(registry.get("resilience.selfhealing.heap.after.gc").gauge()).isNotNull();
-			assertThat(registry.get("resilience.selfhealing.degraded").gauge().value()).isZero();
-			assertThat(registry.get("resilience.selfhealing.gc.time.deficit").gauge().value()).isGreaterThanOrEqualTo(0);
+			assertThat(registry.get("resilience.self.healing.fatal").gauge().value()).isZero();
+			assertThat(registry.get("resilience.self.healing.gc.overhead").gauge().value()).isBetween(0.0, 1.0);
+			assertThat(registry.get("resilience.self.healing.deadlocked.threads").gauge().value()).isZero();
+			assertThat(registry.get("resilience.self.healing.heap.after.gc").gauge()).isNotNull();
+			assertThat(registry.get("resilience.self.healing.degraded").gauge().value()).isZero();
+			assertThat(registry.get("resilience.self.healing.gc.time.deficit").gauge().value()).isGreaterThanOrEqualTo(0);
 			context.getBean(SelfHealing.class).reportFatal(FatalCause.GC_OVERHEAD, "test");
-			assertThat(registry.get("resilience.selfhealing.fatal").gauge().value()).isEqualTo(1);
+			assertThat(registry.get("resilience.self.healing.fatal").gauge().value()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void noGaugesWhenDisabled() {
+		webRunner().withPropertyValues("resilience.self-healing.enabled=false").run((context) -> {
+			assertThat(context).doesNotHaveBean(SelfHealingMetrics.class).doesNotHaveBean(SelfHealing.class);
+			SimpleMeterRegistry registry = new SimpleMeterRegistry();
+			context.getBeansOfType(MeterBinder.class)
+				.values()
+				.forEach((binder) -> binder.bindTo(registry));
+			assertThat(registry.getMeters()).isEmpty();
 		});
 	}
 

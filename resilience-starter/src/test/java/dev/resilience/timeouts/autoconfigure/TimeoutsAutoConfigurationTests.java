@@ -2,18 +2,25 @@ package dev.resilience.timeouts.autoconfigure;
 
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.resilience.timeouts.DataSourceTimeouts;
+import dev.resilience.timeouts.EffectiveTimeout;
 import dev.resilience.timeouts.HttpClientTimeouts;
 import dev.resilience.timeouts.RedisTimeouts;
 import dev.resilience.timeouts.RestClientTimeouts;
+import dev.resilience.timeouts.TimeoutMetrics;
+import dev.resilience.timeouts.TimeoutOrigin;
 import dev.resilience.timeouts.TimeoutProfile;
 import dev.resilience.timeouts.TimeoutProfiles;
 import dev.resilience.timeouts.TimeoutWarnings;
+import dev.resilience.timeouts.TimeoutsContributor;
 import dev.resilience.timeouts.TimeoutsSection;
 import dev.resilience.timeouts.TomcatTimeouts;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringApplication;
@@ -243,6 +250,60 @@ class TimeoutsAutoConfigurationTests {
 					"Timeout 'connection' of datasource.dataSource is infinite (user): set "
 							+ "spring.datasource.hikari.connection-timeout to at most 10s (see resilience.timeouts.warn-above)");
 		});
+	}
+
+	@Test
+	void gaugesPerClientKindCountInfiniteAndOverLongTimeouts() {
+		this.runner.withPropertyValues("spring.datasource.hikari.connection-timeout=0",
+				"spring.http.clients.read-timeout=20s")
+			.run((context) -> {
+				SimpleMeterRegistry registry = new SimpleMeterRegistry();
+				context.getBean(TimeoutMetrics.class).bindTo(registry);
+				assertThat(registry.get(TimeoutMetrics.INFINITE).tag("kind", "jdbc").gauge().value()).isEqualTo(1);
+				assertThat(registry.get(TimeoutMetrics.OVER_LIMIT).tag("kind", "jdbc").gauge().value()).isEqualTo(1);
+				assertThat(registry.get(TimeoutMetrics.INFINITE).tag("kind", "http").gauge().value()).isZero();
+				assertThat(registry.get(TimeoutMetrics.OVER_LIMIT).tag("kind", "http").gauge().value()).isEqualTo(1);
+				assertThat(registry.get(TimeoutMetrics.OVER_LIMIT).tag("kind", "redis").gauge().value()).isZero();
+				assertThat(registry.find(TimeoutMetrics.OVER_LIMIT).gauges()).extracting((g) -> g.getId().getTag("kind"))
+					.containsExactlyInAnyOrder("http", "jdbc", "redis");
+			});
+	}
+
+	@Test
+	void gaugeOfAFailingContributorKeepsItsLastValue() {
+		AtomicBoolean failing = new AtomicBoolean();
+		TimeoutsContributor contributor = new TimeoutsContributor() {
+
+			@Override
+			public List<EffectiveTimeout> effectiveTimeouts() {
+				if (failing.get()) {
+					throw new IllegalStateException("client is gone");
+				}
+				return List.of(new EffectiveTimeout("custom", "read", "custom.read", null, true, TimeoutOrigin.USER,
+						"built in code", true));
+			}
+
+		};
+		TimeoutMetrics metrics = new TimeoutMetrics(List.of(contributor), Duration.ofSeconds(10));
+		SimpleMeterRegistry registry = new SimpleMeterRegistry();
+		metrics.bindTo(registry);
+		assertThat(registry.get(TimeoutMetrics.INFINITE).tag("kind", "other").gauge().value()).isNaN();
+		metrics.start();
+		assertThat(registry.get(TimeoutMetrics.INFINITE).tag("kind", "other").gauge().value()).isEqualTo(1);
+		failing.set(true);
+		assertThat(registry.get(TimeoutMetrics.INFINITE).tag("kind", "other").gauge().value()).isEqualTo(1);
+		metrics.stop();
+		assertThat(registry.get(TimeoutMetrics.OVER_LIMIT).tag("kind", "other").gauge().value()).isEqualTo(1);
+	}
+
+	@Test
+	void noGaugesWhenDisabledOrWithoutMicrometer() {
+		this.runner.withPropertyValues("resilience.timeouts.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(TimeoutMetrics.class)
+				.hasSingleBean(TimeoutWarnings.class));
+		this.runner.withClassLoader(new FilteredClassLoader("io.micrometer"))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(TimeoutMetrics.class));
+		this.runner.run((context) -> assertThat(context).hasSingleBean(TimeoutMetrics.class));
 	}
 
 	@Test
