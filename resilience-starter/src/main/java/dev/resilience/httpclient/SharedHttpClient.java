@@ -19,8 +19,9 @@ import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.TimeValue;
 
 /**
- * The application-wide Apache HttpClient 5: one pooled connection manager (keep-alive, eviction of idle and expired
- * connections) and, unless the cache is off, one RFC 9111 shared cache in front of it. Every
+ * The application-wide Apache HttpClient 5: one pooled connection manager (keep-alive a little shorter than the
+ * origin's, see {@link KeepAliveMargin}; eviction of idle and expired connections) and, unless the cache is off, one
+ * RFC 9111 shared cache in front of it. Every
  * {@code RestClient.Builder}, {@code RestTemplateBuilder} and HTTP service group that Spring Boot creates executes
  * through {@link #client()}; per-builder settings travel with each request (see
  * {@link SharedClientHttpRequestFactoryBuilder}).
@@ -91,6 +92,7 @@ public final class SharedHttpClient implements AutoCloseable {
 			.setConnectionManagerShared(false)
 			.setDefaultRequestConfig(defaultRequestConfig)
 			.setRetryStrategy(new BudgetedRetryStrategy(maxRetries, retryBudget))
+			.setKeepAliveStrategy(new KeepAliveMargin())
 			.evictExpiredConnections()
 			.evictIdleConnections(evictIdleAfter)
 			.build();
