@@ -27,8 +27,9 @@ import org.apache.hc.core5.util.TimeValue;
  * {@link SharedClientHttpRequestFactoryBuilder}).
  *
  * <p>Exec chain, top to bottom: redirects, retries ({@link BudgetedRetryStrategy}), {@link CacheOutcomeRecorder},
- * {@link ConditionalRequestNormalizer}, {@link RequestCollapser#above()}, HttpClient's cache (storage wrapped by
- * {@link GuardedHttpCacheStorage}), {@link FreshnessHeaderNormalizer}, {@link OriginErrorRecorder},
+ * {@link ConditionalRequestNormalizer}, {@link MustUnderstand#above()}, {@link RequestCollapser#above()}, HttpClient's
+ * cache (storage wrapped by {@link GuardedHttpCacheStorage}), {@link FreshnessHeaderNormalizer},
+ * {@link MustUnderstand#below()}, {@link OriginErrorRecorder},
  * {@link RequestCollapser#below()}, {@link RetryBudgetDeposit}, protocol, connect, transport.
  */
 public final class SharedHttpClient implements AutoCloseable {
@@ -202,7 +203,10 @@ public final class SharedHttpClient implements AutoCloseable {
 			chain.addBefore(caching, new CacheOutcomeRecorder(this.counts, this.statusHeader, this.staleIfUnreachable),
 					CacheOutcomeRecorder.NAME);
 			chain.addBefore(caching, new ConditionalRequestNormalizer(), ConditionalRequestNormalizer.NAME);
+			MustUnderstand mustUnderstand = new MustUnderstand();
+			chain.addBefore(caching, mustUnderstand.above(), MustUnderstand.ABOVE);
 			chain.addAfter(caching, new OriginErrorRecorder(), OriginErrorRecorder.NAME);
+			chain.addAfter(caching, mustUnderstand.below(), MustUnderstand.BELOW);
 			chain.addAfter(caching, new FreshnessHeaderNormalizer(), FreshnessHeaderNormalizer.NAME);
 			if (this.collapseRequests) {
 				RequestCollapser collapser = new RequestCollapser(this.counts);

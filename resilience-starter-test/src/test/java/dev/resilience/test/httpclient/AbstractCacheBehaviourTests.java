@@ -343,6 +343,33 @@ abstract class AbstractCacheBehaviourTests {
 		assertThat(origin.requestCount("/date-invalid")).isEqualTo(1);
 	}
 
+	// RFC 9111 §5.2.2.3: with must-understand, a cache that implements the status code ignores no-store; the library
+	// alone obeys no-store anyway. The caller still sees the origin's Cache-Control.
+	@Test
+	void noStoreWithMustUnderstandIsStoredForAStatusCodeTheCacheImplements() {
+		String cacheControl = "max-age=60, no-store, must-understand";
+		origin.respond("/must-understand", (request) -> OriginResponse.ok("understood").cacheControl(cacheControl));
+		RestClient client = this.builder.build();
+		ResponseEntity<String> first = get(client, "/must-understand");
+		ResponseEntity<String> second = get(client, "/must-understand");
+		assertThatCacheOutcome(second).isHit();
+		assertThat(second.getBody()).isEqualTo("understood");
+		assertThat(origin.requestCount("/must-understand")).isEqualTo(1);
+		assertThat(first.getHeaders().get(HttpHeaders.CACHE_CONTROL)).containsExactly(cacheControl);
+		assertThat(second.getHeaders().get(HttpHeaders.CACHE_CONTROL)).containsExactly(cacheControl);
+	}
+
+	@Test
+	void noStoreWithMustUnderstandIsNotStoredForAnUnknownStatusCode() {
+		origin.respond("/must-understand-unknown", (request) -> OriginResponse.status(299)
+			.body("unknown status")
+			.cacheControl("max-age=60, no-store, must-understand"));
+		RestClient client = this.builder.build();
+		client.get().uri(origin.uri("/must-understand-unknown")).retrieve().toEntity(String.class);
+		client.get().uri(origin.uri("/must-understand-unknown")).retrieve().toEntity(String.class);
+		assertThat(origin.requestCount("/must-understand-unknown")).isEqualTo(2);
+	}
+
 	// RFC 9110 §13.2.2: If-Modified-Since is ignored when If-None-Match is present; the library evaluated both.
 	@Test
 	void ifModifiedSinceIsIgnoredWhenIfNoneMatchIsPresent() {
