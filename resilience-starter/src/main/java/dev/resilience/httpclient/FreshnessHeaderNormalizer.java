@@ -25,13 +25,19 @@ import org.apache.hc.core5.http.HttpHeaders;
  * <li>RFC 9111 §5.3: a cache recipient must interpret an invalid {@code Expires} date as a time in the past ("already
  * expired"). The library parses leniently and treats some invalid dates (wrong zone name, dashes in an IMF-fixdate,
  * one-digit hours) as valid future dates, that is, fresh. Any value that is not one of the three HTTP-date forms of
- * RFC 9110 §5.6.7 is replaced by the epoch, so the cache sees an expired response; a valid date in one of the two
- * obsolete forms, which HttpClient cannot parse, is rewritten in the preferred IMF-fixdate form.</li>
+ * RFC 9110 §5.6.7 is replaced by the epoch, so the cache sees an expired response.</li>
+ * <li>RFC 9111 §4.2: a cache recipient should match HTTP-dates case-insensitively; the library reads
+ * {@code THU, 18 AUG 2050 02:01:18 gmt} as no date at all. A valid {@code Expires} or {@code Date} that is not in the
+ * preferred IMF-fixdate form (other letter case, or one of the two obsolete forms, which HttpClient cannot parse
+ * either) is rewritten in that form.</li>
+ * <li>RFC 9110 §6.6.1: a recipient may replace an invalid {@code Date} with the time the response was received. The
+ * library then has no date, so {@code Expires} gives no freshness lifetime; the invalid value is replaced by the
+ * time of receipt.</li>
  * <li>RFC 9111 §1.2.2: an {@code Age} too large to represent must be taken as 2147483648 seconds. The library treats
  * an overflowing {@code Age} as unparseable, that is 0, and serves the response as fresh; it is replaced by
  * 2147483648.</li>
  * </ul>
- * Only responses that carry {@code Expires} or {@code Age} pay for a check.
+ * It runs only on responses from the origin, never on a cache hit.
  */
 final class FreshnessHeaderNormalizer implements ExecChainHandler {
 
@@ -48,15 +54,19 @@ final class FreshnessHeaderNormalizer implements ExecChainHandler {
 
 	private static final String TIME = "(\\d{2}):(\\d{2}):(\\d{2})";
 
-	private static final Pattern IMF_FIXDATE = Pattern
-		.compile("(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\\d{2}) " + MONTH + " (\\d{4}) " + TIME + " GMT");
+	// RFC 9111 §4.2: names (day, month, GMT) match case-insensitively
+	private static final Pattern IMF_FIXDATE = Pattern.compile(
+			"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\\d{2}) " + MONTH + " (\\d{4}) " + TIME + " GMT",
+			Pattern.CASE_INSENSITIVE);
 
 	private static final Pattern RFC850_DATE = Pattern.compile(
 			"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), (\\d{2})-" + MONTH + "-(\\d{2}) " + TIME
-					+ " GMT");
+					+ " GMT",
+			Pattern.CASE_INSENSITIVE);
 
-	private static final Pattern ASCTIME_DATE = Pattern
-		.compile("(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) " + MONTH + " ([ \\d]\\d) " + TIME + " (\\d{4})");
+	private static final Pattern ASCTIME_DATE = Pattern.compile(
+			"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) " + MONTH + " ([ \\d]\\d) " + TIME + " (\\d{4})",
+			Pattern.CASE_INSENSITIVE);
 
 	private static final DateTimeFormatter IMF_FORMAT = DateTimeFormatter
 		.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
@@ -66,23 +76,38 @@ final class FreshnessHeaderNormalizer implements ExecChainHandler {
 	public ClassicHttpResponse execute(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain)
 			throws IOException, HttpException {
 		ClassicHttpResponse response = chain.proceed(request, scope);
-		Header expires = response.getFirstHeader(HttpHeaders.EXPIRES);
-		if (expires != null) {
-			String value = expires.getValue();
-			Instant instant = parseHttpDate(value);
-			if (instant == null) {
-				response.setHeader(HttpHeaders.EXPIRES, EXPIRED);
-			}
-			else if (!IMF_FIXDATE.matcher(value).matches()) {
-				// an obsolete form recipients must accept but HttpClient does not parse: hand it the preferred form
-				response.setHeader(HttpHeaders.EXPIRES, IMF_FORMAT.format(instant));
-			}
+		normalizeDate(response, HttpHeaders.EXPIRES, EXPIRED);
+		if (response.countHeaders(HttpHeaders.DATE) == 1) {
+			// several Date fields make the library refuse to store the response: leave them so
+			normalizeDate(response, HttpHeaders.DATE, null);
 		}
 		Header age = response.getFirstHeader(HttpHeaders.AGE);
 		if (age != null && overflows(age.getValue().trim())) {
 			response.setHeader(HttpHeaders.AGE, AGE_OVERFLOW);
 		}
 		return response;
+	}
+
+	/**
+	 * Rewrite a date field that HttpClient would misread: a valid HTTP-date not in the preferred form becomes that
+	 * form, an invalid one becomes {@code invalid} (or the current time when {@code invalid} is {@code null}).
+	 */
+	private static void normalizeDate(ClassicHttpResponse response, String name, String invalid) {
+		Header header = response.getFirstHeader(name);
+		if (header == null) {
+			return;
+		}
+		String value = header.getValue();
+		Instant instant = parseHttpDate(value);
+		if (instant == null) {
+			response.setHeader(name, (invalid != null) ? invalid : IMF_FORMAT.format(Instant.now()));
+		}
+		else {
+			String preferred = IMF_FORMAT.format(instant);
+			if (!preferred.equals(value)) {
+				response.setHeader(name, preferred);
+			}
+		}
 	}
 
 	static boolean overflows(String age) {
@@ -137,8 +162,12 @@ final class FreshnessHeaderNormalizer implements ExecChainHandler {
 	}
 
 	private static Instant instant(int year, String month, String day, Matcher time, int firstTimeGroup) {
+		int monthIndex = 0;
+		while (!MONTHS.regionMatches(true, monthIndex, month, 0, 3)) {
+			monthIndex += 3;
+		}
 		return LocalDateTime
-			.of(year, MONTHS.indexOf(month) / 3 + 1, Integer.parseInt(day), Integer.parseInt(time.group(firstTimeGroup)),
+			.of(year, monthIndex / 3 + 1, Integer.parseInt(day), Integer.parseInt(time.group(firstTimeGroup)),
 					Integer.parseInt(time.group(firstTimeGroup + 1)), Integer.parseInt(time.group(firstTimeGroup + 2)))
 			.toInstant(ZoneOffset.UTC);
 	}

@@ -19,15 +19,17 @@ import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.TimeValue;
 
 /**
- * The application-wide Apache HttpClient 5: one pooled connection manager (keep-alive, eviction of idle and expired
- * connections) and, unless the cache is off, one RFC 9111 shared cache in front of it. Every
+ * The application-wide Apache HttpClient 5: one pooled connection manager (keep-alive a little shorter than the
+ * origin's, see {@link KeepAliveMargin}; eviction of idle and expired connections) and, unless the cache is off, one
+ * RFC 9111 shared cache in front of it. Every
  * {@code RestClient.Builder}, {@code RestTemplateBuilder} and HTTP service group that Spring Boot creates executes
  * through {@link #client()}; per-builder settings travel with each request (see
  * {@link SharedClientHttpRequestFactoryBuilder}).
  *
  * <p>Exec chain, top to bottom: redirects, retries ({@link BudgetedRetryStrategy}), {@link CacheOutcomeRecorder},
- * {@link ConditionalRequestNormalizer}, {@link RequestCollapser#above()}, HttpClient's cache (storage wrapped by
- * {@link GuardedHttpCacheStorage}), {@link FreshnessHeaderNormalizer}, {@link OriginErrorRecorder},
+ * {@link ConditionalRequestNormalizer}, {@link MustUnderstand#above()}, {@link RequestCollapser#above()}, HttpClient's
+ * cache (storage wrapped by {@link GuardedHttpCacheStorage}), {@link FreshnessHeaderNormalizer},
+ * {@link MustUnderstand#below()}, {@link OriginErrorRecorder},
  * {@link RequestCollapser#below()}, {@link RetryBudgetDeposit}, protocol, connect, transport.
  */
 public final class SharedHttpClient implements AutoCloseable {
@@ -95,6 +97,7 @@ public final class SharedHttpClient implements AutoCloseable {
 			.setConnectionManagerShared(false)
 			.setDefaultRequestConfig(defaultRequestConfig)
 			.setRetryStrategy(new BudgetedRetryStrategy(maxRetries, retryBudget))
+			.setKeepAliveStrategy(new KeepAliveMargin())
 			.evictExpiredConnections()
 			.evictIdleConnections(evictIdleAfter)
 			.build();
@@ -204,7 +207,10 @@ public final class SharedHttpClient implements AutoCloseable {
 			chain.addBefore(caching, new CacheOutcomeRecorder(this.counts, this.statusHeader, this.staleIfUnreachable),
 					CacheOutcomeRecorder.NAME);
 			chain.addBefore(caching, new ConditionalRequestNormalizer(), ConditionalRequestNormalizer.NAME);
+			MustUnderstand mustUnderstand = new MustUnderstand();
+			chain.addBefore(caching, mustUnderstand.above(), MustUnderstand.ABOVE);
 			chain.addAfter(caching, new OriginErrorRecorder(), OriginErrorRecorder.NAME);
+			chain.addAfter(caching, mustUnderstand.below(), MustUnderstand.BELOW);
 			chain.addAfter(caching, new FreshnessHeaderNormalizer(), FreshnessHeaderNormalizer.NAME);
 			if (this.collapseRequests) {
 				RequestCollapser collapser = new RequestCollapser(this.counts);

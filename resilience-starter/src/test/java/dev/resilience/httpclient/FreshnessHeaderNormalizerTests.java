@@ -9,7 +9,8 @@ class FreshnessHeaderNormalizerTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT",
-			"Sun Nov  6 08:49:37 1994", "Thu, 01 Jan 2099 23:59:59 GMT" })
+			"Sun Nov  6 08:49:37 1994", "Thu, 01 Jan 2099 23:59:59 GMT", "THU, 01 JAN 2099 23:59:59 gmt",
+			"sunday, 06-nov-94 08:49:37 GMT", "SUN NOV  6 08:49:37 1994" })
 	void theThreeHttpDateFormsAreValid(String date) {
 		assertThat(FreshnessHeaderNormalizer.isValid(date)).isTrue();
 	}

@@ -207,7 +207,7 @@ public final class HttpClientBenchmark {
 		}
 	}
 
-	private static long[] sample(int iterations, Task task) throws IOException, InterruptedException {
+	static long[] sample(int iterations, Task task) throws IOException, InterruptedException {
 		for (int i = 0; i < iterations / 4; i++) {
 			task.run();
 		}
@@ -221,7 +221,7 @@ public final class HttpClientBenchmark {
 		return samples;
 	}
 
-	private static long run(int threads, int seconds, Task task) throws Exception {
+	static long run(int threads, int seconds, Task task) throws Exception {
 		ExecutorService pool = Executors.newFixedThreadPool(threads);
 		LongAdder done = new LongAdder();
 		long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
@@ -247,7 +247,7 @@ public final class HttpClientBenchmark {
 		return done.sum();
 	}
 
-	private static int timeWait(int port) throws IOException, InterruptedException {
+	static int timeWait(int port) throws IOException, InterruptedException {
 		Process ss = new ProcessBuilder("ss", "-tan", "state", "time-wait").redirectErrorStream(true).start();
 		String out = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 		ss.waitFor(10, TimeUnit.SECONDS);
@@ -264,7 +264,7 @@ public final class HttpClientBenchmark {
 		return count;
 	}
 
-	private static HttpServer server(int threads) throws IOException {
+	static HttpServer server(int threads) throws IOException {
 		HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 512);
 		server.setExecutor(Executors.newFixedThreadPool(threads, (runnable) -> {
 			Thread thread = new Thread(runnable, "bench-server");

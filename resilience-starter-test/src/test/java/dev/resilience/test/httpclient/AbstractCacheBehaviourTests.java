@@ -338,6 +338,59 @@ abstract class AbstractCacheBehaviourTests {
 		assertThat(origin.requestCount("/expires-valid")).isEqualTo(1);
 	}
 
+	// RFC 9111 §4.2: a cache should match HTTP-dates case-insensitively; the library alone finds no date in these.
+	@ParameterizedTest
+	@ValueSource(strings = { "THU, 18 Aug 2050 02:01:18 GMT", "Thu, 18 AUG 2050 02:01:18 GMT",
+			"Thu, 18 Aug 2050 02:01:18 gMT", "thursday, 18-aug-50 02:01:18 gmt" })
+	void expiresInAnotherLetterCaseIsTheDateItNames(String expires) {
+		String path = "/expires-case-" + Integer.toHexString(expires.hashCode());
+		origin.respond(path, (request) -> OriginResponse.ok("fresh until 2050").header("Expires", expires));
+		RestClient client = this.builder.build();
+		get(client, path);
+		assertThatCacheOutcome(get(client, path)).isHit();
+		assertThat(origin.requestCount(path)).isEqualTo(1);
+	}
+
+	// RFC 9110 §6.6.1: an invalid Date may be replaced by the time of receipt; the library alone then has no date and
+	// finds no freshness lifetime in Expires.
+	@Test
+	void invalidDateIsTakenAsTheTimeOfReceipt() {
+		String expires = OriginResponse.httpDate(Instant.now().plus(Duration.ofHours(1)));
+		origin.respond("/date-invalid",
+				(request) -> OriginResponse.ok("dated on receipt").header("Date", "foo").header("Expires", expires));
+		RestClient client = this.builder.build();
+		get(client, "/date-invalid");
+		assertThatCacheOutcome(get(client, "/date-invalid")).isHit();
+		assertThat(origin.requestCount("/date-invalid")).isEqualTo(1);
+	}
+
+	// RFC 9111 §5.2.2.3: with must-understand, a cache that implements the status code ignores no-store; the library
+	// alone obeys no-store anyway. The caller still sees the origin's Cache-Control.
+	@Test
+	void noStoreWithMustUnderstandIsStoredForAStatusCodeTheCacheImplements() {
+		String cacheControl = "max-age=60, no-store, must-understand";
+		origin.respond("/must-understand", (request) -> OriginResponse.ok("understood").cacheControl(cacheControl));
+		RestClient client = this.builder.build();
+		ResponseEntity<String> first = get(client, "/must-understand");
+		ResponseEntity<String> second = get(client, "/must-understand");
+		assertThatCacheOutcome(second).isHit();
+		assertThat(second.getBody()).isEqualTo("understood");
+		assertThat(origin.requestCount("/must-understand")).isEqualTo(1);
+		assertThat(first.getHeaders().get(HttpHeaders.CACHE_CONTROL)).containsExactly(cacheControl);
+		assertThat(second.getHeaders().get(HttpHeaders.CACHE_CONTROL)).containsExactly(cacheControl);
+	}
+
+	@Test
+	void noStoreWithMustUnderstandIsNotStoredForAnUnknownStatusCode() {
+		origin.respond("/must-understand-unknown", (request) -> OriginResponse.status(299)
+			.body("unknown status")
+			.cacheControl("max-age=60, no-store, must-understand"));
+		RestClient client = this.builder.build();
+		client.get().uri(origin.uri("/must-understand-unknown")).retrieve().toEntity(String.class);
+		client.get().uri(origin.uri("/must-understand-unknown")).retrieve().toEntity(String.class);
+		assertThat(origin.requestCount("/must-understand-unknown")).isEqualTo(2);
+	}
+
 	// RFC 9110 §13.2.2: If-Modified-Since is ignored when If-None-Match is present; the library evaluated both.
 	@Test
 	void ifModifiedSinceIsIgnoredWhenIfNoneMatchIsPresent() {
