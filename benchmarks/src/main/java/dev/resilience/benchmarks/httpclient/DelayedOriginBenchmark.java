@@ -12,7 +12,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,10 +26,15 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.resilience.httpclient.SharedHttpClient;
 import dev.resilience.test.net.TcpLink;
+import dev.resilience.test.redis.RedisServer;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
@@ -40,10 +47,13 @@ import org.springframework.web.client.RestClient;
  * towards the link afterwards;</li>
  * <li>a cold popular key: 50 callers at once on one cold cacheable URL of a slow origin, origin requests with request
  * collapsing (the default) and without ({@code cache.collapse-requests=false});</li>
- * <li>cache-hit latency of the configured store against an origin round trip through the link.</li>
+ * <li>cache-hit latency of each store and tier (in-heap {@code memory}; {@code redis} on a local
+ * {@code redis-server}; {@code heap+redis}, the heap tier in front of it) against an origin round trip through the
+ * link.</li>
  * </ol>
- * The cache store is whatever the properties choose: every {@code -Dresilience.*} or {@code -Dspring.*} system
- * property reaches the application (for example {@code -Dresilience.http-client.cache.store=caffeine}).
+ * For the first two the cache store is whatever the properties choose: every {@code -Dresilience.*} or
+ * {@code -Dspring.*} system property reaches the application (for example
+ * {@code -Dresilience.http-client.cache.store=caffeine}).
  * {@code -Dbench.delay-ms} one-way delay (default 1), {@code -Dbench.seconds} per throughput phase (default 10),
  * {@code -Dbench.threads} load threads (default 16), {@code -Dbench.rounds} cold-key rounds (default 5).
  */
@@ -79,7 +89,18 @@ public final class DelayedOriginBenchmark {
 			System.out.println("store: " + collapsing.getBean(SharedHttpClient.class).store().name());
 			launchDay(starter);
 			coldKey(starter, notCollapsing.getBean(RestClient.Builder.class).build());
-			latency(starter, collapsing.getBean(SharedHttpClient.class).store().name());
+		}
+		try (RedisServer redis = RedisServer.start();
+				ConfigurableApplicationContext memory = context();
+				ConfigurableApplicationContext onRedis = redisContext(redis, false);
+				ConfigurableApplicationContext onHeapAndRedis = redisContext(redis, true)) {
+			Map<String, RestClient> tiers = new LinkedHashMap<>();
+			for (ConfigurableApplicationContext context : List.of(memory, onRedis, onHeapAndRedis)) {
+				tiers.put(context.getBean(SharedHttpClient.class).store().name(),
+						context.getBean(RestClient.Builder.class).build());
+			}
+			System.out.println("redis: " + redis.version() + " (" + redis.executable().source() + ")");
+			latency(tiers);
 		}
 		System.out.println("load-average at the end: " + loadAverage());
 	}
@@ -89,6 +110,17 @@ public final class DelayedOriginBenchmark {
 			.properties("spring.main.banner-mode=off", "logging.level.root=warn",
 					"spring.http.clients.connect-timeout=2s", "spring.http.clients.read-timeout=10s")
 			.properties(properties)
+			.run();
+	}
+
+	private static ConfigurableApplicationContext redisContext(RedisServer redis, boolean heapTier) {
+		return new SpringApplicationBuilder(HttpClientBenchmark.App.class, RedisConnection.class)
+			.web(WebApplicationType.NONE)
+			.properties("spring.main.banner-mode=off", "logging.level.root=warn",
+					"spring.http.clients.connect-timeout=2s", "spring.http.clients.read-timeout=10s",
+					"resilience.http-client.cache.store=redis", "bench.redis.port=" + redis.port(),
+					"resilience.http-client.cache.redis.key-prefix=bench:" + (heapTier ? "tiered:" : "redis:"),
+					"resilience.http-client.cache.redis.heap-tier.enabled=" + heapTier)
 			.run();
 	}
 
@@ -215,8 +247,9 @@ public final class DelayedOriginBenchmark {
 		}
 	}
 
-	private static void latency(RestClient starter, String store) throws Exception {
-		System.out.println("## 3. cache-hit latency vs origin round trip through the link (one thread, RestClient)");
+	private static void latency(Map<String, RestClient> stores) throws Exception {
+		System.out.println("## 3. cache-hit latency per store and tier vs origin round trip through the link "
+				+ "(one thread, RestClient)");
 		HttpServer origin = HttpClientBenchmark.server(4);
 		origin.createContext("/cached", (exchange) -> respond(exchange, "max-age=3600"));
 		origin.createContext("/fresh", (exchange) -> respond(exchange, "no-store"));
@@ -225,20 +258,36 @@ public final class DelayedOriginBenchmark {
 			String base = "http://127.0.0.1:" + link.port();
 			URI cached = URI.create(base + "/cached");
 			URI fresh = URI.create(base + "/fresh");
-			long[] hit = HttpClientBenchmark.sample(10_000, () -> starter.get().uri(cached).retrieve().body(byte[].class));
+			RestClient first = stores.values().iterator().next();
 			long[] roundTrip = HttpClientBenchmark.sample(1_000,
-					() -> starter.get().uri(fresh).retrieve().body(byte[].class));
-			System.out.printf("| path | median µs | p99 µs |%n|---|---|---|%n");
-			System.out.printf("| cache hit, %s store | %.1f | %.1f |%n", store, hit[hit.length / 2] / 1e3,
-					hit[hit.length * 99 / 100] / 1e3);
-			System.out.printf("| origin round trip through the link (keep-alive) | %.1f | %.1f |%n",
+					() -> first.get().uri(fresh).retrieve().body(byte[].class));
+			System.out.printf("| path | median µs | p99 µs | origin / hit (medians) |%n|---|---|---|---|%n");
+			for (Map.Entry<String, RestClient> store : stores.entrySet()) {
+				RestClient client = store.getValue();
+				long[] hit = HttpClientBenchmark.sample(10_000,
+						() -> client.get().uri(cached).retrieve().body(byte[].class));
+				System.out.printf("| cache hit, %s store | %.1f | %.1f | %.1fx |%n", store.getKey(),
+						hit[hit.length / 2] / 1e3, hit[hit.length * 99 / 100] / 1e3,
+						(double) roundTrip[roundTrip.length / 2] / hit[hit.length / 2]);
+			}
+			System.out.printf("| origin round trip through the link (keep-alive) | %.1f | %.1f | 1.0x |%n",
 					roundTrip[roundTrip.length / 2] / 1e3, roundTrip[roundTrip.length * 99 / 100] / 1e3);
-			System.out.printf("median ratio origin / hit: %.1fx%n",
-					(double) roundTrip[roundTrip.length / 2] / hit[hit.length / 2]);
 		}
 		finally {
 			origin.stop(0);
 		}
+	}
+
+	/** The application's Redis connection, as Spring Data Redis would configure it, on the benchmark's server. */
+	@Configuration(proxyBeanMethods = false)
+	static class RedisConnection {
+
+		@Bean
+		LettuceConnectionFactory redisConnectionFactory(Environment environment) {
+			return new LettuceConnectionFactory("127.0.0.1",
+					environment.getRequiredProperty("bench.redis.port", Integer.class));
+		}
+
 	}
 
 	private static void respond(HttpExchange exchange, String cacheControl) throws IOException {
