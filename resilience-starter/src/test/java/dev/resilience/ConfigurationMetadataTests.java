@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,9 +32,11 @@ import org.springframework.util.StreamUtils;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The IDE metadata of the shedding, timeouts and HTTP cache Redis store properties, as the build generates it, against what is in force at
- * runtime: every property described, every default the one a running application gets, every map's nested keys
- * named, every closed set of values hinted.
+ * The IDE metadata, as the build generates it: for the shedding, timeouts and HTTP cache Redis store properties,
+ * against what is in force at runtime (every default the one a running application gets, every map's nested keys
+ * named); for every
+ * {@code resilience.*} property, a description, a hint with a description for each value of an enum-typed one, and
+ * the optional dependency named where a value needs one.
  */
 class ConfigurationMetadataTests {
 
@@ -94,6 +97,49 @@ class ConfigurationMetadataTests {
 		assertThat(this.metadata.get("properties").toString()).contains("management.endpoint.resilience.access");
 	}
 
+	@Test
+	void everyResiliencePropertyHasADescription() {
+		List<Map<String, Object>> properties = properties("resilience");
+		assertThat(properties).hasSizeGreaterThan(50);
+		for (Map<String, Object> property : properties) {
+			assertThat((String) property.get("description")).as("description of %s", property.get("name"))
+				.isNotBlank();
+		}
+	}
+
+	@Test
+	void everyEnumPropertyHintsEachOfItsValuesWithADescription() throws Exception {
+		int enums = 0;
+		for (Map<String, Object> property : properties("resilience")) {
+			String name = (String) property.get("name");
+			String type = (String) property.get("type");
+			if (type == null || type.contains("<")) {
+				continue;
+			}
+			Class<?> javaType = ClassUtils.forName(type, getClass().getClassLoader());
+			if (!javaType.isEnum()) {
+				continue;
+			}
+			enums++;
+			Set<String> constants = Arrays.stream(javaType.getEnumConstants())
+				.map((constant) -> ((Enum<?>) constant).name().toLowerCase(Locale.ROOT).replace('_', '-'))
+				.collect(Collectors.toSet());
+			assertThat(hintValues(name)).as("hinted values of %s", name).isEqualTo(constants);
+			hintDescriptions(name).forEach((value, description) -> assertThat(description)
+				.as("description of %s=%s", name, value)
+				.isNotBlank());
+		}
+		assertThat(enums).as("enum-typed properties").isGreaterThanOrEqualTo(3);
+	}
+
+	@Test
+	void valuesThatNeedAnOptionalDependencyNameIt() {
+		assertThat(hintDescriptions("resilience.etag.store").get("redis")).contains("Spring Data Redis",
+				"spring-boot-starter-data-redis");
+		assertThat(hintDescriptions("resilience.http-client.cache.store").get("ehcache")).contains("org.ehcache:ehcache",
+				"optional dependency");
+	}
+
 	private List<Map<String, Object>> properties(String prefix) {
 		return list("properties").stream()
 			.filter((property) -> ((String) property.get("name")).startsWith(prefix + "."))
@@ -113,6 +159,18 @@ class ConfigurationMetadataTests {
 			.filter((property) -> property.get("name").equals(name))
 			.findFirst()
 			.orElseThrow(() -> new AssertionError("no metadata for " + name));
+	}
+
+	@SuppressWarnings("unchecked")
+	private Map<String, String> hintDescriptions(String name) {
+		Map<String, Object> hint = list("hints").stream()
+			.filter((each) -> each.get("name").equals(name))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no hint for " + name));
+		Map<String, String> descriptions = new LinkedHashMap<>();
+		((List<Map<String, Object>>) hint.get("values")).forEach((value) -> descriptions
+			.put(String.valueOf(value.get("value")), (String) value.get("description")));
+		return descriptions;
 	}
 
 	@SuppressWarnings("unchecked")

@@ -18,17 +18,15 @@ import org.springframework.validation.ObjectError;
  * property or handler method, and what to do.
  *
  * <ul>
- * <li>{@link ResilienceConfigurationException}: {@code @Sheddable} errors, unknown or conflicting tiers;
- * <li>{@code @ETagged} and {@code @ChangesResource} errors (key expressions, mappings), recognised as the
- * {@link IllegalStateException}s the conditional-requests capability throws about them;
+ * <li>{@link ResilienceConfigurationException}, which every capability throws for its configuration and annotation
+ * errors: {@code @Sheddable} errors, unknown or conflicting tiers, {@code @ETagged} and {@code @ChangesResource}
+ * errors (key expressions, resource names, mappings); recognised by type, whatever the message says;
  * <li>invalid {@code resilience.*} properties: each property, its value, where it came from and the allowed values.
  * </ul>
  * Ordered first, so that it answers for {@code resilience.*} properties before Boot's generic bind analyzers.
  */
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class ResilienceFailureAnalyzer implements FailureAnalyzer {
-
-	private static final String ETAG_PACKAGE = "dev.resilience.etag.";
 
 	@Override
 	public FailureAnalysis analyze(Throwable failure) {
@@ -41,9 +39,6 @@ public class ResilienceFailureAnalyzer implements FailureAnalyzer {
 				if (analysis != null) {
 					return analysis;
 				}
-			}
-			if (isConditionalRequestAnnotationError(cause)) {
-				return new FailureAnalysis(cause.getMessage(), conditionalRequestAction(cause), cause);
 			}
 		}
 		return null;
@@ -79,24 +74,6 @@ public class ResilienceFailureAnalyzer implements FailureAnalyzer {
 	private static String propertyName(String prefix, String field) {
 		String dashed = field.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
 		return prefix + "." + dashed.replaceAll("\\[([^\\]0-9][^\\]]*)\\]", ".$1");
-	}
-
-	private static boolean isConditionalRequestAnnotationError(Throwable cause) {
-		if (!(cause instanceof IllegalStateException) || cause.getMessage() == null
-				|| !(cause.getMessage().contains("@ETagged") || cause.getMessage().contains("@ChangesResource"))) {
-			return false;
-		}
-		StackTraceElement[] stack = cause.getStackTrace();
-		return stack.length > 0 && stack[0].getClassName().startsWith(ETAG_PACKAGE);
-	}
-
-	private static String conditionalRequestAction(Throwable cause) {
-		if (cause.getCause() instanceof IllegalArgumentException && cause.getMessage().contains("key")) {
-			return "Fix the key of the annotation on the handler method named above: a SpEL expression over the "
-					+ "handler's parameters, by name, for example key = \"#id\".";
-		}
-		return "Fix the annotation on the handler method named above: @ETagged goes on a GET handler, "
-				+ "@ChangesResource on a PUT, PATCH, POST or DELETE handler, each with a resource name and a key.";
 	}
 
 }

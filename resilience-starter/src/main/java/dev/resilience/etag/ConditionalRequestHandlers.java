@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.resilience.support.ResilienceConfigurationException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -37,6 +38,9 @@ public final class ConditionalRequestHandlers implements SmartInitializingSingle
 			RequestMethod.POST, RequestMethod.DELETE);
 
 	private static final HandlerPlan NONE = new HandlerPlan("", null, false, null, null, "");
+
+	private static final String ANNOTATIONS = "@ETagged goes on a GET handler, @ChangesResource on a PUT, PATCH, "
+			+ "POST or DELETE handler, each with a resource name and a key";
 
 	private final Map<Method, HandlerPlan> plans = new ConcurrentHashMap<>();
 
@@ -115,9 +119,10 @@ public final class ConditionalRequestHandlers implements SmartInitializingSingle
 		Set<RequestMethod> methods = info.getMethodsCondition().getMethods();
 		Set<RequestMethod> allowed = plan.write() ? WRITES : READS;
 		if (methods.isEmpty() || !allowed.containsAll(methods)) {
-			throw new IllegalStateException("@" + (plan.write() ? "ChangesResource" : "ETagged") + " on "
+			throw new ResilienceConfigurationException("@" + (plan.write() ? "ChangesResource" : "ETagged") + " on "
 					+ plan.handler() + " requires a handler mapped to " + (plan.write() ? "PUT, PATCH, POST or DELETE"
-							: "GET") + " only, but it is mapped to " + (methods.isEmpty() ? "every method" : methods));
+							: "GET") + " only, but it is mapped to " + (methods.isEmpty() ? "every method" : methods),
+					"Map " + plan.handler() + " to the methods its annotation allows: " + ANNOTATIONS + ".");
 		}
 	}
 
@@ -130,20 +135,26 @@ public final class ConditionalRequestHandlers implements SmartInitializingSingle
 		}
 		String description = ClassUtils.getShortName(method.getDeclaringClass()) + "#" + method.getName();
 		if (read != null && write != null) {
-			throw new IllegalStateException(description + " carries both @ETagged and @ChangesResource; a handler "
-					+ "either reads or changes a resource");
+			throw new ResilienceConfigurationException(description + " carries both @ETagged and @ChangesResource; "
+					+ "a handler either reads or changes a resource", "Keep one of the two annotations on "
+							+ description + ": " + ANNOTATIONS + ".");
 		}
 		String resource = (read != null) ? read.resource() : write.resource();
 		String annotation = (read != null) ? "@ETagged" : "@ChangesResource";
 		if (!StringUtils.hasText(resource)) {
-			throw new IllegalStateException(annotation + " on " + description + ": resource must not be empty");
+			throw new ResilienceConfigurationException(annotation + " on " + description
+					+ ": resource must not be empty", "Name the resource of " + annotation + " on " + description
+							+ ", for example resource = \"place\".");
 		}
 		KeyExpression key;
 		try {
 			key = KeyExpression.parse((read != null) ? read.key() : write.key(), handler, conversion());
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalStateException(annotation + " on " + description + ": " + ex.getMessage(), ex);
+			throw new ResilienceConfigurationException(annotation + " on " + description + ": " + ex.getMessage(),
+					"Fix the key of " + annotation + " on " + description + ": a SpEL expression over the handler's "
+							+ "parameters, by name, for example key = \"#id\".",
+					ex);
 		}
 		if (write != null) {
 			return new HandlerPlan(resource, key, true, null, null, description);
@@ -177,8 +188,10 @@ public final class ConditionalRequestHandlers implements SmartInitializingSingle
 		for (int i = 0; i < value.length(); i++) {
 			char c = value.charAt(i);
 			if ((c < 0x20 && c != '\t') || c == 0x7F || c > 0xFF) {
-				throw new IllegalStateException("@ETagged on " + description + ": " + attribute + " \"" + value
-						+ "\" contains a character that is not allowed in an HTTP header");
+				throw new ResilienceConfigurationException("@ETagged on " + description + ": " + attribute + " \""
+						+ value + "\" contains a character that is not allowed in an HTTP header",
+						"Use only visible ASCII, spaces and tabs in the " + attribute + " of @ETagged on " + description
+								+ ".");
 			}
 		}
 	}

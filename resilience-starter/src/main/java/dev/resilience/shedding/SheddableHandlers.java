@@ -7,6 +7,7 @@ import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,6 +22,7 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.AnnotationAwareOrderComparator;
 import org.springframework.http.server.PathContainer;
 import org.springframework.http.server.RequestPath;
+import org.springframework.resilience.annotation.ConcurrencyLimit;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerExecutionChain;
 import org.springframework.util.StringValueResolver;
@@ -75,6 +77,8 @@ public class SheddableHandlers {
 	private volatile List<Threshold> inUse = List.of();
 
 	private volatile double lowestThreshold = Double.POSITIVE_INFINITY;
+
+	private volatile Set<String> uriTemplates = Set.of();
 
 	/**
 	 * Create the lookup, without tiers.
@@ -144,7 +148,11 @@ public class SheddableHandlers {
 		List<RequestMappingInfoHandlerMapping> requestMappings = new ArrayList<>();
 		Map<Class<?>, Map<Method, Threshold>> thresholds = new HashMap<>();
 		Set<Threshold> inUse = Collections.newSetFromMap(new IdentityHashMap<>());
-		this.rules.forEach((rule) -> inUse.add(rule.threshold()));
+		Set<String> uriTemplates = new LinkedHashSet<>();
+		this.rules.forEach((rule) -> {
+			inUse.add(rule.threshold());
+			uriTemplates.add(rule.match().uriTemplate());
+		});
 		for (HandlerMapping each : mappings) {
 			if (!(each instanceof RequestMappingInfoHandlerMapping mapping)) {
 				continue;
@@ -154,8 +162,12 @@ public class SheddableHandlers {
 				HandlerMethod handler = entry.getValue();
 				Sheddable sheddable = findAnnotation(handler);
 				if (sheddable == null) {
+					if (hasConcurrencyLimit(handler)) {
+						uriTemplates.addAll(entry.getKey().getPatternValues());
+					}
 					continue;
 				}
+				uriTemplates.addAll(entry.getKey().getPatternValues());
 				PathPatternsRequestCondition patterns = entry.getKey().getPathPatternsCondition();
 				if (patterns != null && sheddablePatterns != null) {
 					sheddablePatterns.addAll(patterns.getPatterns());
@@ -177,7 +189,19 @@ public class SheddableHandlers {
 		this.directPaths = new DirectPathHandlers(List.copyOf(requestMappings));
 		this.sheddablePatterns = (sheddablePatterns != null) ? List.copyOf(sheddablePatterns) : null;
 		this.inUse = List.copyOf(inUse);
+		this.uriTemplates = Collections.unmodifiableSet(uriTemplates);
 		updateLowestThreshold();
+	}
+
+	/**
+	 * URI templates that rejections are counted under, as known once the handlers are registered: the patterns of
+	 * {@code @Sheddable} handlers, the patterns of the tiers' path rules, and the patterns of handler methods that
+	 * carry {@code @ConcurrencyLimit} themselves (on the method or the controller). A {@code @ConcurrencyLimit} on a
+	 * bean the handler calls cannot be known here.
+	 * @return the URI templates, empty before {@link #register(List)}
+	 */
+	public Set<String> uriTemplates() {
+		return this.uriTemplates;
 	}
 
 	/**
@@ -213,6 +237,16 @@ public class SheddableHandlers {
 		Map<String, Double> thresholds = new LinkedHashMap<>();
 		this.tiers.forEach((name, threshold) -> thresholds.put(name, threshold.value()));
 		return thresholds;
+	}
+
+	/**
+	 * Threshold of a configured tier, now.
+	 * @param tier the tier's name
+	 * @return the threshold, or {@code NaN} if there is no such tier
+	 */
+	public double tierThreshold(String tier) {
+		Threshold threshold = this.tiers.get(tier);
+		return (threshold != null) ? threshold.value() : Double.NaN;
 	}
 
 	/**
@@ -503,6 +537,11 @@ public class SheddableHandlers {
 						+ "the application's mappings");
 			}
 		}
+	}
+
+	private static boolean hasConcurrencyLimit(HandlerMethod handler) {
+		return AnnotatedElementUtils.hasAnnotation(handler.getMethod(), ConcurrencyLimit.class)
+				|| AnnotatedElementUtils.hasAnnotation(handler.getBeanType(), ConcurrencyLimit.class);
 	}
 
 	private static Sheddable findAnnotation(HandlerMethod handler) {

@@ -1,22 +1,29 @@
 package dev.resilience.diagnostics;
 
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.resilience.etag.ChangesResource;
 import dev.resilience.etag.ETagged;
 import dev.resilience.shedding.Sheddable;
+import dev.resilience.support.ResilienceConfigurationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Import;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatException;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * The starter's startup errors, as {@code SpringApplication.run} reports them: a description naming the property or
@@ -63,17 +70,50 @@ class ResilienceFailureAnalyzerTests {
 
 	@Test
 	void badETaggedKeyExpression(CapturedOutput output) {
-		failToStart(BadKeyApplication.class);
+		Throwable failure = failToStart(BadKeyApplication.class);
+		assertThat(causes(failure)).anySatisfy((cause) -> assertThat(cause)
+			.isInstanceOf(ResilienceConfigurationException.class)
+			.hasMessageContaining("BadKeyApplication.Controller#place"));
 		assertThat(analysis(output)).contains("@ETagged on", "Controller#place", "#nope",
-				"Fix the key of the annotation");
+				"Fix the key of @ETagged on ", "BadKeyApplication.Controller#place: a SpEL expression");
 	}
 
-	private static void failToStart(Class<?> application, String... args) {
+	@Test
+	void emptyETaggedResource(CapturedOutput output) {
+		Throwable failure = failToStart(EmptyResourceApplication.class);
+		assertThat(causes(failure)).anySatisfy((cause) -> assertThat(cause)
+			.isInstanceOf(ResilienceConfigurationException.class)
+			.hasMessageContaining("resource must not be empty"));
+		assertThat(analysis(output)).contains("@ChangesResource on", "Controller#update", "resource must not be empty",
+				"Name the resource of @ChangesResource on");
+	}
+
+	@Test
+	void configurationErrorsAreRecognisedByTypeNotByMessage() {
+		ResilienceFailureAnalyzer analyzer = new ResilienceFailureAnalyzer();
+		FailureAnalysis analysis = analyzer.analyze(new IllegalStateException("wrapped",
+				new ResilienceConfigurationException("Something of the starter is wrong", "Do this")));
+		assertThat(analysis.getDescription()).isEqualTo("Something of the starter is wrong");
+		assertThat(analysis.getAction()).isEqualTo("Do this");
+		assertThat(analyzer.analyze(new IllegalStateException("@ETagged on Some#method: not ours"))).isNull();
+	}
+
+	private static List<Throwable> causes(Throwable failure) {
+		List<Throwable> causes = new ArrayList<>();
+		for (Throwable cause = failure; cause != null && causes.size() < 20; cause = cause.getCause()) {
+			causes.add(cause);
+		}
+		return causes;
+	}
+
+	private static Throwable failToStart(Class<?> application, String... args) {
 		String[] all = new String[args.length + 2];
 		all[0] = "--server.port=0";
 		all[1] = "--spring.main.banner-mode=off";
 		System.arraycopy(args, 0, all, 2, args.length);
-		assertThatException().isThrownBy(() -> SpringApplication.run(application, all).close());
+		Throwable failure = catchThrowable(() -> SpringApplication.run(application, all).close());
+		assertThat(failure).as("startup of %s", application.getSimpleName()).isNotNull();
+		return failure;
 	}
 
 	private static String analysis(CapturedOutput output) {
@@ -121,6 +161,24 @@ class ResilienceFailureAnalyzerTests {
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	static class PlainApplication {
+
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	@Import(EmptyResourceApplication.Controller.class)
+	static class EmptyResourceApplication {
+
+		@RestController
+		static class Controller {
+
+			@ChangesResource(resource = "", key = "#id")
+			@PutMapping("/places/{id}")
+			String update(@PathVariable String id) {
+				return "place";
+			}
+
+		}
 
 	}
 

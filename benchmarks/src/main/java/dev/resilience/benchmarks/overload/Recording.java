@@ -54,6 +54,29 @@ final class Recording {
 	}
 
 	/**
+	 * The 99th percentile latency of the requests due in each slice of the phase, by intended send time; a request
+	 * that never completed counts as the phase's window, so that a stall is never hidden.
+	 * @param slice width of a slice
+	 * @return one value per slice, in nanoseconds
+	 */
+	long[] p99Timeline(Duration slice) {
+		int slices = (int) Math.max(1, this.window.toNanos() / slice.toNanos());
+		long[] p99 = new long[slices];
+		int perSlice = Math.max(1, this.outcomes.length / slices);
+		for (int s = 0; s < slices; s++) {
+			int from = s * perSlice;
+			int to = (s == slices - 1) ? this.outcomes.length : Math.min(this.outcomes.length, from + perSlice);
+			long[] latencies = new long[Math.max(0, to - from)];
+			for (int i = from; i < to; i++) {
+				latencies[i - from] = (this.outcomes[i] != null) ? this.latencyNanos[i] : this.window.toNanos();
+			}
+			java.util.Arrays.sort(latencies);
+			p99[s] = StreamSummary.percentile(latencies, 0.99);
+		}
+		return p99;
+	}
+
+	/**
 	 * Summarize the requests that have completed.
 	 * @return the summary
 	 */

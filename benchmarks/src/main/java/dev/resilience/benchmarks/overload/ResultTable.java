@@ -108,6 +108,29 @@ final class ResultTable {
 	}
 
 	/**
+	 * Print, per variant that rejects, what a rejection cost the service's worker thread during the spike, from the
+	 * engine valve to the answer (see {@link RejectionCosts}): the medians of the rounds' averages.
+	 * @param out where to print
+	 */
+	void printRejectionCosts(PrintStream out) {
+		out.println("Cost of one rejection on the service's worker thread during the spike (median of the rounds' "
+				+ "averages; from Tomcat's engine valve to the finished response):");
+		out.println();
+		out.println("| variant | rejections measured | CPU per rejection, µs | allocated per rejection, bytes |");
+		out.println("|---|--:|--:|--:|");
+		this.byVariant.forEach((variant, rounds) -> {
+			if (rounds.stream().allMatch((r) -> r.rejectionCost().rejections() == 0)) {
+				return;
+			}
+			out.printf("| (%s) %s | %.0f | %.1f | %.0f |%n", variant.key(), variant.description(),
+					median(rounds, (r) -> r.rejectionCost().rejections()),
+					median(rounds, (r) -> r.rejectionCost().cpuMicrosPerRejection()),
+					median(rounds, (r) -> r.rejectionCost().bytesPerRejection()));
+		});
+		out.println();
+	}
+
+	/**
 	 * Check the issue's targets on the critical p99 over all rounds' requests together, and say how the rounds agree.
 	 * A peer beats the starter when, at an expensive goodput within 5 % of the starter's, its critical p99 is lower.
 	 * @param out where to print

@@ -22,6 +22,9 @@ final class SpikeLoad implements AutoCloseable {
 
 	private static final Duration SETTLE = Duration.ofSeconds(1);
 
+	/** Width of the slices of the critical stream's latency over time, for the chart. */
+	static final Duration TIMELINE_SLICE = Duration.ofMillis(500);
+
 	private final SpikeProfile profile;
 
 	private final ExecutorService usersResponses = responseThreads("users", 1);
@@ -94,7 +97,8 @@ final class SpikeLoad implements AutoCloseable {
 		Recording expensive = expensiveStream(this.profile.expensiveSpikeRate()).start(this.profile.spike());
 		drain(this.profile.spike(), critical, expensive);
 		double generatorCores = (double) (processCpuNanos() - cpuBefore) / (System.nanoTime() - wallBefore);
-		return new SpikeOutcome(critical.summarize(), expensive.summarize(), generatorCores);
+		return new SpikeOutcome(critical.summarize(), expensive.summarize(), generatorCores,
+				critical.p99Timeline(TIMELINE_SLICE));
 	}
 
 	private OpenLoopStream criticalStream() {
@@ -129,8 +133,10 @@ final class SpikeLoad implements AutoCloseable {
 	 * @param critical the critical stream during the spike
 	 * @param expensive the spike itself
 	 * @param generatorCores CPU the generator's own process used during the phase, in cores
+	 * @param criticalP99Timeline the critical stream's p99 per {@link #TIMELINE_SLICE}, in nanoseconds
 	 */
-	record SpikeOutcome(StreamSummary critical, StreamSummary expensive, double generatorCores) {
+	record SpikeOutcome(StreamSummary critical, StreamSummary expensive, double generatorCores,
+			long[] criticalP99Timeline) {
 	}
 
 }

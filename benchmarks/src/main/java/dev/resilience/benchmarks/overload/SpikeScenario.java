@@ -1,10 +1,15 @@
 package dev.resilience.benchmarks.overload;
 
 import java.io.PrintStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.resilience.benchmarks.ForkedService;
 import dev.resilience.benchmarks.overload.SpikeLoad.SpikeOutcome;
@@ -26,6 +31,8 @@ public final class SpikeScenario {
 	private static final Duration PROMPT = Duration.ofMillis(20);
 
 	private static final Duration IDLE_WAIT = Duration.ofSeconds(60);
+
+	private static final HttpClient COSTS_CLIENT = HttpClient.newHttpClient();
 
 	private SpikeScenario() {
 	}
@@ -59,7 +66,29 @@ public final class SpikeScenario {
 		table.printMedians(out);
 		table.printPooled(out);
 		table.printGeneratorOverhead(out);
+		table.printRejectionCosts(out);
 		table.printTargets(out);
+		Path charts = Path.of(System.getProperty("spike.charts", "target/spike"));
+		for (Path chart : new SpikeCharts(results, SpikeLoad.TIMELINE_SLICE).write(charts)) {
+			out.println("chart: " + chart.toAbsolutePath().normalize());
+		}
+	}
+
+	private static RejectionCost rejectionCosts(ForkedService service) throws Exception {
+		// right after the spike an unprotected service is still working through its backlog: wait for it
+		HttpRequest request = HttpRequest.newBuilder(service.uri(RejectionCosts.PATH))
+			.timeout(IDLE_WAIT)
+			.build();
+		String body = COSTS_CLIENT.send(request, HttpResponse.BodyHandlers.ofString()).body();
+		return new RejectionCost(field(body, "rejections"), field(body, "cpuNanos"), field(body, "allocatedBytes"));
+	}
+
+	private static long field(String json, String name) {
+		Matcher matcher = Pattern.compile("\"" + name + "\"\\s*:\\s*(\\d+)").matcher(json);
+		if (!matcher.find()) {
+			throw new IllegalStateException("No " + name + " in " + json);
+		}
+		return Long.parseLong(matcher.group(1));
 	}
 
 	private static List<String> serviceJvmOptions() {
@@ -98,12 +127,15 @@ public final class SpikeScenario {
 				}
 			}
 			StreamSummary baseline = load.baseline();
+			RejectionCost costsBefore = rejectionCosts(service);
 			long cpuBefore = service.cpuTime().toNanos();
 			long wallBefore = System.nanoTime();
 			SpikeOutcome spike = load.spike();
 			double serviceCores = (double) (service.cpuTime().toNanos() - cpuBefore) / (System.nanoTime() - wallBefore);
+			RejectionCost rejectionCost = rejectionCosts(service).minus(costsBefore);
 			VariantResult result = new VariantResult(variant, round, baseline, spike.critical(), spike.expensive(),
-					spike.generatorCores(), serviceCores, Machine.loadAverage());
+					spike.generatorCores(), serviceCores, Machine.loadAverage(), rejectionCost,
+					spike.criticalP99Timeline());
 			System.out.printf("round %d (%s) %s: critical p99 %.1f ms (no spike %.1f ms), %d errors; "
 					+ "expensive %.0f 2xx/s, %d x 429 [%d s]%n", round, variant.key(), variant.description(),
 					spike.critical().p99Nanos() / 1e6, baseline.p99Nanos() / 1e6, spike.critical().errors(),

@@ -11,7 +11,8 @@ import org.springframework.context.annotation.Import;
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
-@Import({ SpikeController.class, Resilience4jBulkheadConfiguration.class, ConcurrencyLimitsConfiguration.class })
+@Import({ SpikeController.class, Resilience4jBulkheadConfiguration.class, ConcurrencyLimitsConfiguration.class,
+		RejectionCosts.class, UnobservedShedding.class })
 public class SpikeService {
 
 	public static void main(String[] args) {

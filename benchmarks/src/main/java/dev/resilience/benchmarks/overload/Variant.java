@@ -15,6 +15,9 @@ enum Variant {
 
 	SHEDDABLE("b", "starter @Sheddable, threshold 0.85", (limit) -> List.of()),
 
+	SHEDDABLE_UNOBSERVED("b0", "starter @Sheddable, shed requests not observed",
+			(limit) -> List.of("--spike.shed-observer=none")),
+
 	SHEDDABLE_DRY_RUN("b'", "starter @Sheddable, dry-run",
 			(limit) -> List.of("--resilience.shedding.dry-run=true")),
 

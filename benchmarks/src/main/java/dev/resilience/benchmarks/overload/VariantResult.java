@@ -11,9 +11,12 @@ package dev.resilience.benchmarks.overload;
  * @param generatorCores CPU the generator used during the spike, in cores
  * @param serviceCores CPU the service used during the spike, in cores
  * @param loadAverage the machine's load average when the variant finished
+ * @param rejectionCost what the spike's rejections cost the service's worker threads
+ * @param criticalP99Timeline the critical stream's p99 per slice of the spike, in nanoseconds
  */
 record VariantResult(Variant variant, int round, StreamSummary baseline, StreamSummary critical,
-		StreamSummary expensive, double generatorCores, double serviceCores, double loadAverage) {
+		StreamSummary expensive, double generatorCores, double serviceCores, double loadAverage,
+		RejectionCost rejectionCost, long[] criticalP99Timeline) {
 
 	/**
 	 * How many times the critical endpoint's no-spike p99 its p99 under the spike is.

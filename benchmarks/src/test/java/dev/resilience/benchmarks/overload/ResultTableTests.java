@@ -56,7 +56,7 @@ class ResultTableTests {
 
 	private static VariantResult result(Variant variant, int round, StreamSummary critical, int expensiveSucceeded) {
 		return new VariantResult(variant, round, critical(100, 0), critical, expensive(expensiveSucceeded), 0.4, 0.4,
-				1.0);
+				1.0, RejectionCost.NONE, new long[0]);
 	}
 
 	/**

@@ -41,6 +41,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.http.server.observation.DefaultServerRequestObservationConvention;
 import org.springframework.http.server.observation.ServerRequestObservationConvention;
+import org.springframework.util.function.SingletonSupplier;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.HandlerMapping;
 
@@ -93,8 +94,12 @@ public final class SheddingAutoConfiguration {
 
 	@Bean
 	SmartInitializingSingleton sheddableHandlersRegistration(SheddableHandlers handlers,
-			ObjectProvider<HandlerMapping> mappings) {
-		return () -> handlers.register(mappings.orderedStream().toList());
+			ObjectProvider<HandlerMapping> mappings, ObjectProvider<SheddingMetrics> metrics) {
+		return () -> {
+			handlers.register(mappings.orderedStream().toList());
+			// the registry may have bound the metrics before the handlers were known
+			metrics.ifAvailable(SheddingMetrics::registerKnownUriTemplates);
+		};
 	}
 
 	@Bean
@@ -184,8 +189,11 @@ public final class SheddingAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		SheddingMetrics sheddingMetrics(PressureGauge gauge) {
-			return new SheddingMetrics(gauge);
+		SheddingMetrics sheddingMetrics(PressureGauge gauge, SheddableHandlers handlers,
+				ObjectProvider<LoadShedder> shedder) {
+			// the shedder tells its listeners, the metrics among them, of rejections: look it up when first scraped
+			SingletonSupplier<LoadShedder> dryRunOf = SingletonSupplier.of(shedder::getObject);
+			return new SheddingMetrics(gauge, handlers, () -> dryRunOf.obtain().isDryRun());
 		}
 
 	}
