@@ -1,19 +1,14 @@
 package dev.resilience.etag;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -21,20 +16,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.resilience.etag.ResourceState.Existence;
+import dev.resilience.support.LettuceStoreConnection;
+import dev.resilience.support.RedisScript;
 import dev.resilience.support.RemoteStoreGuard;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.KeyValue;
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.connection.lettuce.LettuceConnection;
 
 /**
  * {@link ResourceVersionStore} in Redis, shared by every instance that uses the same Redis and key prefix. A read is
@@ -84,7 +78,7 @@ public final class RedisResourceVersionStore implements ResourceVersionStore, Au
 			""";
 
 	// ARGV: ttl, fresh version, fresh millis
-	private static final Script CURRENT_OR_RECORD = new Script(ScriptOutputType.MULTI, """
+	private static final RedisScript CURRENT_OR_RECORD = script(ScriptOutputType.MULTI, """
 			local s = state(KEYS[1])
 			if not s then
 			  redis.call('HSET', KEYS[1], 'v', ARGV[2], 'm', ARGV[3], 'e', 'U')
@@ -95,7 +89,7 @@ public final class RedisResourceVersionStore implements ResourceVersionStore, Au
 			""");
 
 	// ARGV: ttl, fresh version, fresh millis, seen version, seen existence, observed existence
-	private static final Script OBSERVE = new Script(ScriptOutputType.MULTI, """
+	private static final RedisScript OBSERVE = script(ScriptOutputType.MULTI, """
 			local s = state(KEYS[1])
 			if not s or s[1] ~= ARGV[4] or s[3] ~= ARGV[5] or s[4] or s[3] == ARGV[6] then return nil end
 			if s[3] == 'A' then s[1] = ARGV[2]; s[2] = ARGV[3] end
@@ -106,7 +100,7 @@ public final class RedisResourceVersionStore implements ResourceVersionStore, Au
 			""");
 
 	// ARGV: ttl, expected version, expected existence, token, lease millis
-	private static final Script RESERVE = new Script(ScriptOutputType.MULTI, """
+	private static final RedisScript RESERVE = script(ScriptOutputType.MULTI, """
 			local s = state(KEYS[1])
 			if not s or s[1] ~= ARGV[2] or s[3] ~= ARGV[3] or s[4] then return nil end
 			redis.call('HSET', KEYS[1], 'r', ARGV[4], 'x', string.format('%d', now() + tonumber(ARGV[5])))
@@ -115,7 +109,7 @@ public final class RedisResourceVersionStore implements ResourceVersionStore, Au
 			""");
 
 	// ARGV: ttl, fresh version, fresh millis, token, lease millis; the fifth reply field is 1 if this call reserved
-	private static final Script RESERVE_CURRENT = new Script(ScriptOutputType.MULTI, """
+	private static final RedisScript RESERVE_CURRENT = script(ScriptOutputType.MULTI, """
 			local s = state(KEYS[1])
 			if not s then
 			  redis.call('HSET', KEYS[1], 'v', ARGV[2], 'm', ARGV[3], 'e', 'U')
@@ -132,7 +126,7 @@ public final class RedisResourceVersionStore implements ResourceVersionStore, Au
 			""");
 
 	// ARGV: ttl, fresh version, fresh millis, existence, token of this write or ''
-	private static final Script CHANGED = new Script(ScriptOutputType.MULTI, """
+	private static final RedisScript CHANGED = script(ScriptOutputType.MULTI, """
 			local s = state(KEYS[1])
 			local v = ARGV[2]
 			if s and s[1] == v then v = v .. '0' end
@@ -145,7 +139,7 @@ public final class RedisResourceVersionStore implements ResourceVersionStore, Au
 			""");
 
 	// ARGV: token
-	private static final Script RELEASE = new Script(ScriptOutputType.INTEGER, """
+	private static final RedisScript RELEASE = script(ScriptOutputType.INTEGER, """
 			if redis.call('HGET', KEYS[1], 'r') == ARGV[1] then
 			  redis.call('HDEL', KEYS[1], 'r', 'x')
 			  return 1
@@ -157,7 +151,7 @@ public final class RedisResourceVersionStore implements ResourceVersionStore, Au
 
 	private static final byte[][] FIELDS = { { 'v' }, { 'm' }, { 'e' }, { 'r' }, { 'x' } };
 
-	private final RedisConnectionFactory connectionFactory;
+	private final LettuceStoreConnection redis;
 
 	private final RemoteStoreGuard guard;
 
@@ -181,8 +175,6 @@ public final class RedisResourceVersionStore implements ResourceVersionStore, Au
 
 	private volatile boolean dirty;
 
-	private volatile @Nullable RedisClusterAsyncCommands<byte[], byte[]> commands;
-
 	/**
 	 * Create a store.
 	 * @param connectionFactory the application's connection factory (Lettuce)
@@ -196,7 +188,7 @@ public final class RedisResourceVersionStore implements ResourceVersionStore, Au
 	 */
 	public RedisResourceVersionStore(RedisConnectionFactory connectionFactory, RemoteStoreGuard guard, String prefix,
 			Duration timeToLive, Duration reservationLease, int maxPendingChanges) {
-		this.connectionFactory = connectionFactory;
+		this.redis = new LettuceStoreConnection(connectionFactory, "resilience.etag.store");
 		this.guard = guard;
 		this.prefix = prefix;
 		this.ttl = ascii(Long.toString(timeToLive.toMillis()));
@@ -420,10 +412,10 @@ public final class RedisResourceVersionStore implements ResourceVersionStore, Au
 		ScanCursor cursor = ScanCursor.INITIAL;
 		do {
 			ScanCursor from = cursor;
-			KeyScanCursor<byte[]> page = this.guard.call(() -> commands().scan(from, args));
+			KeyScanCursor<byte[]> page = this.guard.call(() -> this.redis.commands().scan(from, args));
 			List<byte[]> keys = page.getKeys();
 			if (!keys.isEmpty()) {
-				this.guard.call(() -> commands().unlink(keys.toArray(new byte[0][])));
+				this.guard.call(() -> this.redis.commands().unlink(keys.toArray(new byte[0][])));
 			}
 			cursor = page;
 		}
@@ -443,7 +435,7 @@ public final class RedisResourceVersionStore implements ResourceVersionStore, Au
 			recover();
 		}
 		byte[] key = utf8(redisKey);
-		List<KeyValue<byte[], byte[]>> fields = this.guard.call(() -> commands().hmget(key, FIELDS));
+		List<KeyValue<byte[], byte[]>> fields = this.guard.call(() -> this.redis.commands().hmget(key, FIELDS));
 		if (fields.size() < FIELDS.length || !fields.get(0).hasValue()) {
 			return null;
 		}
@@ -457,46 +449,16 @@ public final class RedisResourceVersionStore implements ResourceVersionStore, Au
 				fields.get(2).getValueOrElse(null), reservation));
 	}
 
-	private <T> T run(Script script, String key, byte[]... args) {
+	private <T> T run(RedisScript script, String key, byte[]... args) {
 		if (this.dirty) {
 			recover();
 		}
 		return runWithoutRecovery(script, key, args);
 	}
 
-	private <T> T runWithoutRecovery(Script script, String key, byte[]... args) {
+	private <T> T runWithoutRecovery(RedisScript script, String key, byte[]... args) {
 		byte[][] keys = { utf8(key) };
-		return this.guard.call(() -> evaluate(script, keys, args));
-	}
-
-	private <T> Future<T> evaluate(Script script, byte[][] keys, byte[][] args) {
-		RedisClusterAsyncCommands<byte[], byte[]> commands = commands();
-		CompletableFuture<T> result = commands.<T>evalsha(script.sha, script.output, keys, args).toCompletableFuture();
-		// a Redis restarted empty has lost the scripts: EVAL sends the body and loads it again
-		return result.exceptionallyCompose((ex) -> (unwrap(ex) instanceof RedisNoScriptException)
-				? commands.<T>eval(script.body, script.output, keys, args).toCompletableFuture()
-				: CompletableFuture.failedFuture(unwrap(ex)));
-	}
-
-	private RedisClusterAsyncCommands<byte[], byte[]> commands() {
-		RedisClusterAsyncCommands<byte[], byte[]> commands = this.commands;
-		if (commands == null) {
-			synchronized (this) {
-				commands = this.commands;
-				if (commands == null) {
-					if (!(this.connectionFactory.getConnection() instanceof LettuceConnection connection)) {
-						throw new IllegalStateException("resilience.etag.store=redis needs a Lettuce connection");
-					}
-					commands = connection.getNativeConnection();
-					this.commands = commands;
-				}
-			}
-		}
-		return commands;
-	}
-
-	private static Throwable unwrap(Throwable ex) {
-		return (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
+		return this.guard.call(() -> this.redis.evaluate(script, keys, args));
 	}
 
 	private static @Nullable ResourceState state(@Nullable Object reply) {
@@ -535,6 +497,10 @@ public final class RedisResourceVersionStore implements ResourceVersionStore, Au
 
 	private static final byte[] U = { 'U' };
 
+	private static RedisScript script(ScriptOutputType output, String body) {
+		return RedisScript.of(output, PRELUDE + body);
+	}
+
 	private String key(String resource, String key) {
 		return this.prefix + resource.length() + ':' + resource + ':' + key;
 	}
@@ -564,36 +530,6 @@ public final class RedisResourceVersionStore implements ResourceVersionStore, Au
 	}
 
 	private record PendingChange(boolean exists, @Nullable String token) {
-	}
-
-	private static final class Script {
-
-		private final ScriptOutputType output;
-
-		private final String body;
-
-		private final String sha;
-
-		Script(ScriptOutputType output, String body) {
-			this.output = output;
-			this.body = PRELUDE + body;
-			this.sha = sha1(this.body);
-		}
-
-		private static String sha1(String body) {
-			try {
-				byte[] digest = MessageDigest.getInstance("SHA-1").digest(body.getBytes(StandardCharsets.UTF_8));
-				StringBuilder hex = new StringBuilder(40);
-				for (byte b : digest) {
-					hex.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
-				}
-				return hex.toString();
-			}
-			catch (NoSuchAlgorithmException ex) {
-				throw new IllegalStateException("SHA-1 is not available", ex);
-			}
-		}
-
 	}
 
 }

@@ -1,12 +1,8 @@
 package dev.resilience.etag;
 
-import java.util.concurrent.TimeUnit;
-
-import dev.resilience.support.RemoteStoreGuard;
-import io.micrometer.core.instrument.FunctionCounter;
+import dev.resilience.support.RemoteStoreMeters;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 
 /**
  * Micrometer meters of the {@link RedisResourceVersionStore}: {@code resilience.etag.store.latency} (timer of every
@@ -38,28 +34,7 @@ public final class RedisResourceVersionStoreMetrics {
 	 * @param registry where the meters are registered
 	 */
 	public RedisResourceVersionStoreMetrics(RedisResourceVersionStore store, MeterRegistry registry) {
-		RemoteStoreGuard guard = store.guard();
-		Timer success = Timer.builder(LATENCY)
-			.description("Calls of the Redis resource version store")
-			.tag("outcome", "success")
-			.register(registry);
-		Timer failure = Timer.builder(LATENCY)
-			.description("Calls of the Redis resource version store")
-			.tag("outcome", "failure")
-			.register(registry);
-		guard.listen((nanos, ok) -> (ok ? success : failure).record(nanos, TimeUnit.NANOSECONDS));
-		FunctionCounter.builder(ERRORS, guard, RemoteStoreGuard::failures)
-			.description("Calls of the Redis resource version store that failed or timed out")
-			.register(registry);
-		FunctionCounter.builder(REJECTED, guard, RemoteStoreGuard::rejected)
-			.description("Calls of the Redis resource version store refused by its open circuit breaker")
-			.register(registry);
-		Gauge.builder(BREAKER, guard, (g) -> switch (g.state()) {
-			case CLOSED -> 0;
-			case HALF_OPEN -> 1;
-			case OPEN -> 2;
-		}).description("Circuit breaker of the Redis resource version store: 0 closed, 1 half-open, 2 open")
-			.register(registry);
+		RemoteStoreMeters.bind(store.guard(), "resilience.etag.store", "Redis resource version store", registry);
 		Gauge.builder(PENDING_CHANGES, store, RedisResourceVersionStore::pendingChanges)
 			.description("Resource instances changed while Redis was unreachable whose new version is not recorded yet")
 			.register(registry);

@@ -1,8 +1,6 @@
 package dev.resilience.httpclient;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,17 +10,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.LongAdder;
 
+import dev.resilience.support.LettuceStoreConnection;
+import dev.resilience.support.RedisScript;
 import dev.resilience.support.RemoteStoreGuard;
 import io.lettuce.core.KeyValue;
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.apache.hc.client5.http.cache.HttpCacheCASOperation;
 import org.apache.hc.client5.http.cache.HttpCacheEntry;
 import org.apache.hc.client5.http.cache.HttpCacheStorageEntry;
@@ -34,7 +29,6 @@ import org.apache.hc.core5.http.HttpHeaders;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.connection.lettuce.LettuceConnection;
 
 /**
  * Store of the shared HTTP cache in Redis, shared by every instance that uses the same Redis and key prefix: what one
@@ -62,7 +56,7 @@ public final class RedisHttpCacheStore implements HttpCacheStore {
 
 	private static final HttpByteArrayCacheEntrySerializer SERIALIZER = HttpByteArrayCacheEntrySerializer.INSTANCE;
 
-	private static final String CAS_BODY = """
+	private static final RedisScript CAS = RedisScript.of(ScriptOutputType.INTEGER, """
 			local current = redis.call('GET', KEYS[1])
 			if current then current = redis.sha1hex(current) else current = '' end
 			if current ~= ARGV[1] then return 0 end
@@ -72,15 +66,13 @@ public final class RedisHttpCacheStore implements HttpCacheStore {
 			  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 			end
 			return 1
-			""";
-
-	private static final String CAS_SHA = sha1Hex(CAS_BODY.getBytes(StandardCharsets.UTF_8));
+			""");
 
 	private static final byte[] EMPTY = new byte[0];
 
 	private static final byte[] ZERO = { '0' };
 
-	private final RedisConnectionFactory connectionFactory;
+	private final LettuceStoreConnection redis;
 
 	private final RemoteStoreGuard guard;
 
@@ -98,8 +90,6 @@ public final class RedisHttpCacheStore implements HttpCacheStore {
 
 	private final LongAdder oversized = new LongAdder();
 
-	private volatile @Nullable RedisClusterAsyncCommands<byte[], byte[]> commands;
-
 	/**
 	 * Create a store.
 	 * @param connectionFactory the application's connection factory (Lettuce)
@@ -116,7 +106,7 @@ public final class RedisHttpCacheStore implements HttpCacheStore {
 	public RedisHttpCacheStore(RedisConnectionFactory connectionFactory, RemoteStoreGuard guard, String prefix,
 			long maxEntryBytes, Duration staleAllowance, Duration revalidationTimeToLive, boolean shared,
 			int maxUpdateRetries) {
-		this.connectionFactory = connectionFactory;
+		this.redis = new LettuceStoreConnection(connectionFactory, "resilience.http-client.cache.store");
 		this.guard = guard;
 		this.prefix = prefix;
 		this.maxEntryBytes = maxEntryBytes;
@@ -155,22 +145,22 @@ public final class RedisHttpCacheStore implements HttpCacheStore {
 		byte[] value = SERIALIZER.serialize(new HttpCacheStorageEntry(key, entry));
 		long ttl = storableTimeToLive(entry, value);
 		if (ttl <= 0) {
-			this.guard.call(() -> commands().unlink(storageKey).toCompletableFuture());
+			this.guard.call(() -> this.redis.commands().unlink(storageKey).toCompletableFuture());
 			return;
 		}
-		this.guard.call(() -> commands().set(storageKey, value, SetArgs.Builder.px(ttl)).toCompletableFuture());
+		this.guard.call(() -> this.redis.commands().set(storageKey, value, SetArgs.Builder.px(ttl)).toCompletableFuture());
 	}
 
 	@Override
 	public @Nullable HttpCacheEntry getEntry(String key) throws ResourceIOException {
 		byte[] storageKey = storageKey(key);
-		return decode(key, this.guard.call(() -> commands().get(storageKey).toCompletableFuture()));
+		return decode(key, this.guard.call(() -> this.redis.commands().get(storageKey).toCompletableFuture()));
 	}
 
 	@Override
 	public void removeEntry(String key) {
 		byte[] storageKey = storageKey(key);
-		this.guard.call(() -> commands().unlink(storageKey).toCompletableFuture());
+		this.guard.call(() -> this.redis.commands().unlink(storageKey).toCompletableFuture());
 	}
 
 	/**
@@ -184,7 +174,7 @@ public final class RedisHttpCacheStore implements HttpCacheStore {
 			throws ResourceIOException, HttpCacheUpdateException {
 		byte[] storageKey = storageKey(key);
 		for (int attempt = 1;; attempt++) {
-			byte[] current = this.guard.call(() -> commands().get(storageKey).toCompletableFuture());
+			byte[] current = this.guard.call(() -> this.redis.commands().get(storageKey).toCompletableFuture());
 			HttpCacheEntry updated = casOperation.execute(decode(key, current));
 			byte[] value = EMPTY;
 			byte[] ttl = ZERO;
@@ -197,8 +187,8 @@ public final class RedisHttpCacheStore implements HttpCacheStore {
 				}
 			}
 			byte[][] keys = { storageKey };
-			byte[][] args = { ascii((current != null) ? sha1Hex(current) : ""), value, ttl };
-			Long replaced = this.guard.call(() -> evaluate(keys, args));
+			byte[][] args = { ascii((current != null) ? RedisScript.sha1Hex(current) : ""), value, ttl };
+			Long replaced = this.guard.call(() -> this.redis.<Long>evaluate(CAS, keys, args));
 			if (replaced != null && replaced == 1L) {
 				return;
 			}
@@ -220,7 +210,7 @@ public final class RedisHttpCacheStore implements HttpCacheStore {
 			storageKeys[i] = storageKey(ordered.get(i));
 		}
 		List<KeyValue<byte[], byte[]>> values = this.guard
-			.call(() -> commands().mget(storageKeys).toCompletableFuture());
+			.call(() -> this.redis.commands().mget(storageKeys).toCompletableFuture());
 		Map<String, HttpCacheEntry> found = new HashMap<>();
 		for (int i = 0; i < values.size() && i < ordered.size(); i++) {
 			KeyValue<byte[], byte[]> value = values.get(i);
@@ -365,34 +355,6 @@ public final class RedisHttpCacheStore implements HttpCacheStore {
 		return (this.prefix + key).getBytes(StandardCharsets.UTF_8);
 	}
 
-	private Future<Long> evaluate(byte[][] keys, byte[][] args) {
-		RedisClusterAsyncCommands<byte[], byte[]> commands = commands();
-		CompletableFuture<Long> result = commands.<Long>evalsha(CAS_SHA, ScriptOutputType.INTEGER, keys, args)
-			.toCompletableFuture();
-		// a Redis restarted empty has lost the script: EVAL sends the body and loads it again
-		return result.exceptionallyCompose((ex) -> (unwrap(ex) instanceof RedisNoScriptException)
-				? commands.<Long>eval(CAS_BODY, ScriptOutputType.INTEGER, keys, args).toCompletableFuture()
-				: CompletableFuture.failedFuture(unwrap(ex)));
-	}
-
-	private RedisClusterAsyncCommands<byte[], byte[]> commands() {
-		RedisClusterAsyncCommands<byte[], byte[]> commands = this.commands;
-		if (commands == null) {
-			synchronized (this) {
-				commands = this.commands;
-				if (commands == null) {
-					if (!(this.connectionFactory.getConnection() instanceof LettuceConnection connection)) {
-						throw new IllegalStateException(
-								"resilience.http-client.cache.store=redis needs a Lettuce connection");
-					}
-					commands = connection.getNativeConnection();
-					this.commands = commands;
-				}
-			}
-		}
-		return commands;
-	}
-
 	/**
 	 * The Redis store of a store: the store itself, or the shared tier of a {@link TieredHttpCacheStore}.
 	 * @param store the configured store
@@ -408,26 +370,8 @@ public final class RedisHttpCacheStore implements HttpCacheStore {
 		return null;
 	}
 
-	private static Throwable unwrap(Throwable ex) {
-		return (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
-	}
-
 	private static byte[] ascii(String value) {
 		return value.getBytes(StandardCharsets.US_ASCII);
-	}
-
-	private static String sha1Hex(byte[] value) {
-		try {
-			byte[] digest = MessageDigest.getInstance("SHA-1").digest(value);
-			StringBuilder hex = new StringBuilder(40);
-			for (byte b : digest) {
-				hex.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
-			}
-			return hex.toString();
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("SHA-1 is not available", ex);
-		}
 	}
 
 }

@@ -1,13 +1,11 @@
 package dev.resilience.httpclient;
 
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
-import dev.resilience.support.RemoteStoreGuard;
+import dev.resilience.support.RemoteStoreMeters;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.httpcomponents.hc5.PoolingHttpClientConnectionManagerMetricsBinder;
 
@@ -47,17 +45,19 @@ public final class SharedHttpClientMetrics implements MeterBinder {
 	/** Name of the gauge of stored bytes. */
 	public static final String CACHE_SIZE = "resilience.http.client.cache.size";
 
+	private static final String STORE_PREFIX = "resilience.http.client.cache.store";
+
 	/** Name of the timer of Redis store calls. */
-	public static final String STORE_LATENCY = "resilience.http.client.cache.store.latency";
+	public static final String STORE_LATENCY = STORE_PREFIX + ".latency";
 
 	/** Name of the counter of failed Redis store calls. */
-	public static final String STORE_ERRORS = "resilience.http.client.cache.store.errors";
+	public static final String STORE_ERRORS = STORE_PREFIX + ".errors";
 
 	/** Name of the counter of Redis store calls refused by the open breaker. */
-	public static final String STORE_REJECTED = "resilience.http.client.cache.store.rejected";
+	public static final String STORE_REJECTED = STORE_PREFIX + ".rejected";
 
 	/** Name of the gauge of the Redis store's breaker state. */
-	public static final String STORE_BREAKER = "resilience.http.client.cache.store.breaker";
+	public static final String STORE_BREAKER = STORE_PREFIX + ".breaker";
 
 	/** Name of the counter of retries refused by the empty retry budget. */
 	public static final String RETRY_BUDGET_EXHAUSTED = "resilience.http.client.retry.budget.exhausted";
@@ -111,32 +111,8 @@ public final class SharedHttpClientMetrics implements MeterBinder {
 		}
 		RedisHttpCacheStore redis = RedisHttpCacheStore.of(store);
 		if (redis != null) {
-			bindStore(redis.guard(), registry);
+			RemoteStoreMeters.bind(redis.guard(), STORE_PREFIX, "Redis HTTP cache store", registry);
 		}
-	}
-
-	private static void bindStore(RemoteStoreGuard guard, MeterRegistry registry) {
-		Timer success = Timer.builder(STORE_LATENCY)
-			.description("Calls of the Redis HTTP cache store")
-			.tag("outcome", "success")
-			.register(registry);
-		Timer failure = Timer.builder(STORE_LATENCY)
-			.description("Calls of the Redis HTTP cache store")
-			.tag("outcome", "failure")
-			.register(registry);
-		guard.listen((nanos, ok) -> (ok ? success : failure).record(nanos, TimeUnit.NANOSECONDS));
-		FunctionCounter.builder(STORE_ERRORS, guard, RemoteStoreGuard::failures)
-			.description("Calls of the Redis HTTP cache store that failed or timed out")
-			.register(registry);
-		FunctionCounter.builder(STORE_REJECTED, guard, RemoteStoreGuard::rejected)
-			.description("Calls of the Redis HTTP cache store refused by its open circuit breaker")
-			.register(registry);
-		Gauge.builder(STORE_BREAKER, guard, (g) -> switch (g.state()) {
-			case CLOSED -> 0;
-			case HALF_OPEN -> 1;
-			case OPEN -> 2;
-		}).description("Circuit breaker of the Redis HTTP cache store: 0 closed, 1 half-open, 2 open")
-			.register(registry);
 	}
 
 }
