@@ -154,6 +154,15 @@ class CacheTestsConformanceTests {
 			System.out.println(Files.readString(results));
 			return;
 		}
+		// a "retry" verdict (the origin saw a request twice) can come from a keep-alive race on a loaded machine: such
+		// tests run once more on their own, and a cache that always sends twice keeps the verdict
+		Process rerun = node("--no-warnings", "rerun-retries.mjs", results.toString(), "http://127.0.0.1:" + this.port)
+			.redirectError(ProcessBuilder.Redirect.INHERIT)
+			.start();
+		String rerunSummary = new String(rerun.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+		assertThat(rerun.waitFor(SUITE_BOUND.toSeconds(), TimeUnit.SECONDS)).as("rerun within " + SUITE_BOUND).isTrue();
+		assertThat(rerun.exitValue()).as("rerun-retries.mjs exit code").isZero();
+		System.out.println("cache-tests: tests with a retry verdict, run once more: " + rerunSummary);
 		Process count = node("count.mjs", results.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
 		String summary = new String(count.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 		assertThat(count.waitFor(1, TimeUnit.MINUTES)).isTrue();
