@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.resilience.benchmarks.BenchmarkRedisConnection;
 import dev.resilience.etag.RedisResourceVersionStore;
 import dev.resilience.support.RemoteStoreGuard;
 import dev.resilience.test.redis.RedisServer;
@@ -29,10 +30,6 @@ import io.lettuce.core.api.StatefulRedisConnection;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * Loopback throughput of one resource four ways, in one run: a plain {@code 200}; {@code ShallowEtagHeaderFilter}
@@ -77,7 +74,7 @@ public final class ConditionalRequestsLoadBenchmark {
 					.properties(properties)
 					.run();
 				ConfigurableApplicationContext shared = new SpringApplicationBuilder(PlaceBenchmarkApplication.class,
-						RedisConnection.class)
+						BenchmarkRedisConnection.class)
 					.properties(properties)
 					.properties("resilience.etag.store=redis", "bench.redis.port=" + redis.port())
 					.run();
@@ -329,18 +326,6 @@ public final class ConditionalRequestsLoadBenchmark {
 			long[] sorted = Arrays.copyOf(this.values, this.size);
 			Arrays.sort(sorted);
 			return sorted[Math.min(this.size - 1, (int) Math.ceil(fraction * this.size) - 1)];
-		}
-
-	}
-
-	/** Application configuration of the Redis instance: a Lettuce factory for the local redis-server. */
-	@Configuration(proxyBeanMethods = false)
-	static class RedisConnection {
-
-		@Bean
-		LettuceConnectionFactory redisConnectionFactory(Environment environment) {
-			return new LettuceConnectionFactory("127.0.0.1",
-					environment.getRequiredProperty("bench.redis.port", Integer.class));
 		}
 
 	}

@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.resilience.benchmarks.BenchmarkRedisConnection;
 import dev.resilience.httpclient.SharedHttpClient;
 import dev.resilience.test.net.TcpLink;
 import dev.resilience.test.redis.RedisServer;
@@ -31,10 +32,6 @@ import dev.resilience.test.redis.RedisServer;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
@@ -114,7 +111,7 @@ public final class DelayedOriginBenchmark {
 	}
 
 	private static ConfigurableApplicationContext redisContext(RedisServer redis, boolean heapTier) {
-		return new SpringApplicationBuilder(HttpClientBenchmark.App.class, RedisConnection.class)
+		return new SpringApplicationBuilder(HttpClientBenchmark.App.class, BenchmarkRedisConnection.class)
 			.web(WebApplicationType.NONE)
 			.properties("spring.main.banner-mode=off", "logging.level.root=warn",
 					"spring.http.clients.connect-timeout=2s", "spring.http.clients.read-timeout=10s",
@@ -143,26 +140,7 @@ public final class DelayedOriginBenchmark {
 		upstream.start();
 		try (TcpLink link = TcpLink.to("127.0.0.1", upstream.getAddress().getPort()).withDelay(DELAY, DELAY)) {
 			URI upstreamUri = URI.create("http://127.0.0.1:" + link.port() + "/data");
-			HttpServer bff = HttpClientBenchmark.server(THREADS);
-			bff.createContext("/bff", (exchange) -> {
-				byte[] body;
-				try {
-					body = client.get().uri(upstreamUri).retrieve().body(byte[].class);
-				}
-				catch (RuntimeException ex) {
-					body = null;
-				}
-				if (body == null) {
-					exchange.sendResponseHeaders(502, -1);
-					exchange.close();
-					return;
-				}
-				exchange.sendResponseHeaders(200, body.length);
-				try (OutputStream out = exchange.getResponseBody()) {
-					out.write(body);
-				}
-			});
-			bff.start();
+			HttpServer bff = HttpClientBenchmark.bff(client, upstreamUri, THREADS);
 			try {
 				URI bffUri = URI.create("http://127.0.0.1:" + bff.getAddress().getPort() + "/bff");
 				HttpClient load = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -276,18 +254,6 @@ public final class DelayedOriginBenchmark {
 		finally {
 			origin.stop(0);
 		}
-	}
-
-	/** The application's Redis connection, as Spring Data Redis would configure it, on the benchmark's server. */
-	@Configuration(proxyBeanMethods = false)
-	static class RedisConnection {
-
-		@Bean
-		LettuceConnectionFactory redisConnectionFactory(Environment environment) {
-			return new LettuceConnectionFactory("127.0.0.1",
-					environment.getRequiredProperty("bench.redis.port", Integer.class));
-		}
-
 	}
 
 	private static void respond(HttpExchange exchange, String cacheControl) throws IOException {

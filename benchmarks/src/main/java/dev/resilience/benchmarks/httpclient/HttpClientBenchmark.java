@@ -11,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -104,26 +103,7 @@ public final class HttpClientBenchmark {
 		upstream.start();
 		int upstreamPort = upstream.getAddress().getPort();
 		URI upstreamUri = URI.create("http://127.0.0.1:" + upstreamPort + "/data");
-		HttpServer bff = server(THREADS);
-		bff.createContext("/bff", (exchange) -> {
-			byte[] body;
-			try {
-				body = client.get().uri(upstreamUri).retrieve().body(byte[].class);
-			}
-			catch (RuntimeException ex) {
-				body = null;
-			}
-			if (body == null) {
-				exchange.sendResponseHeaders(502, -1);
-				exchange.close();
-				return;
-			}
-			exchange.sendResponseHeaders(200, body.length);
-			try (OutputStream out = exchange.getResponseBody()) {
-				out.write(body);
-			}
-		});
-		bff.start();
+		HttpServer bff = bff(client, upstreamUri, THREADS);
 		try {
 			URI bffUri = URI.create("http://127.0.0.1:" + bff.getAddress().getPort() + "/bff");
 			HttpClient load = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -262,6 +242,34 @@ public final class HttpClientBenchmark {
 			}
 		}
 		return count;
+	}
+
+	/**
+	 * A started BFF: {@code /bff} relays each request to the upstream through the client under test, {@code 502} when
+	 * that fails.
+	 */
+	static HttpServer bff(RestClient client, URI upstreamUri, int threads) throws IOException {
+		HttpServer bff = server(threads);
+		bff.createContext("/bff", (exchange) -> {
+			byte[] body;
+			try {
+				body = client.get().uri(upstreamUri).retrieve().body(byte[].class);
+			}
+			catch (RuntimeException ex) {
+				body = null;
+			}
+			if (body == null) {
+				exchange.sendResponseHeaders(502, -1);
+				exchange.close();
+				return;
+			}
+			exchange.sendResponseHeaders(200, body.length);
+			try (OutputStream out = exchange.getResponseBody()) {
+				out.write(body);
+			}
+		});
+		bff.start();
+		return bff;
 	}
 
 	static HttpServer server(int threads) throws IOException {
