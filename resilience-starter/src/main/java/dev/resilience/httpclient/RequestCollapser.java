@@ -60,6 +60,14 @@ final class RequestCollapser {
 		this.counts = counts;
 	}
 
+	/**
+	 * Exchanges being led now, each with the callers that wait for it.
+	 * @return the number of flights in progress
+	 */
+	int flightsInProgress() {
+		return this.flights.size();
+	}
+
 	ExecChainHandler above() {
 		return this::executeAbove;
 	}

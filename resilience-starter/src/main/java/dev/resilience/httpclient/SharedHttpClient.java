@@ -17,6 +17,7 @@ import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.core5.http.config.NamedElementChain;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.TimeValue;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The application-wide Apache HttpClient 5: one pooled connection manager (keep-alive a little shorter than the
@@ -45,6 +46,8 @@ public final class SharedHttpClient implements AutoCloseable {
 	private final RequestConfig defaultRequestConfig;
 
 	private final CloseableHttpClient client;
+
+	private final @Nullable RequestCollapser collapser;
 
 	private final List<CloseableHttpClient> dependents = new CopyOnWriteArrayList<>();
 
@@ -86,12 +89,14 @@ public final class SharedHttpClient implements AutoCloseable {
 					cacheConfig.isSharedCache() ? identityHeaders : List.of());
 			StaleIfUnreachable stale = staleIfUnreachable.isZero() ? null
 					: new StaleIfUnreachable(storage, staleIfUnreachable, cacheConfig.isSharedCache());
-			builder = new Builder(retryBudget, counts, statusHeader, collapseRequests, stale)
+			this.collapser = collapseRequests ? new RequestCollapser(counts) : null;
+			builder = new Builder(retryBudget, counts, statusHeader, this.collapser, stale)
 				.setHttpCacheStorage(storage)
 				.setCacheConfig(cacheConfig);
 		}
 		else {
-			builder = new Builder(retryBudget, null, false, false, null);
+			this.collapser = null;
+			builder = new Builder(retryBudget, null, false, null, null);
 		}
 		this.client = builder.setConnectionManager(pool)
 			.setConnectionManagerShared(false)
@@ -109,6 +114,14 @@ public final class SharedHttpClient implements AutoCloseable {
 	 */
 	public CloseableHttpClient client() {
 		return this.client;
+	}
+
+	/**
+	 * The request collapser in the exec chain.
+	 * @return the collapser, or {@code null} when collapsing (or the cache) is off
+	 */
+	@Nullable RequestCollapser collapser() {
+		return this.collapser;
 	}
 
 	/**
@@ -180,16 +193,16 @@ public final class SharedHttpClient implements AutoCloseable {
 
 		private final boolean statusHeader;
 
-		private final boolean collapseRequests;
+		private final @Nullable RequestCollapser collapser;
 
 		private final StaleIfUnreachable staleIfUnreachable;
 
-		Builder(RetryBudget retryBudget, CacheOutcomeCounts counts, boolean statusHeader, boolean collapseRequests,
-				StaleIfUnreachable staleIfUnreachable) {
+		Builder(RetryBudget retryBudget, CacheOutcomeCounts counts, boolean statusHeader,
+				@Nullable RequestCollapser collapser, StaleIfUnreachable staleIfUnreachable) {
 			this.retryBudget = retryBudget;
 			this.counts = counts;
 			this.statusHeader = statusHeader;
-			this.collapseRequests = collapseRequests;
+			this.collapser = collapser;
 			this.staleIfUnreachable = staleIfUnreachable;
 		}
 
@@ -212,10 +225,9 @@ public final class SharedHttpClient implements AutoCloseable {
 			chain.addAfter(caching, new OriginErrorRecorder(), OriginErrorRecorder.NAME);
 			chain.addAfter(caching, mustUnderstand.below(), MustUnderstand.BELOW);
 			chain.addAfter(caching, new FreshnessHeaderNormalizer(), FreshnessHeaderNormalizer.NAME);
-			if (this.collapseRequests) {
-				RequestCollapser collapser = new RequestCollapser(this.counts);
-				chain.addBefore(caching, collapser.above(), RequestCollapser.ABOVE);
-				chain.addBefore(RetryBudgetDeposit.NAME, collapser.below(), RequestCollapser.BELOW);
+			if (this.collapser != null) {
+				chain.addBefore(caching, this.collapser.above(), RequestCollapser.ABOVE);
+				chain.addBefore(RetryBudgetDeposit.NAME, this.collapser.below(), RequestCollapser.BELOW);
 			}
 		}
 

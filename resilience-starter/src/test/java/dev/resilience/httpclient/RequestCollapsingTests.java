@@ -75,6 +75,11 @@ class RequestCollapsingTests {
 			hold(exchange);
 			exchange.close();
 		});
+		this.origin.createContext("/distinct/", (exchange) -> {
+			exchange.getResponseHeaders().add("Cache-Control", "max-age=60");
+			respond(exchange, "distinct body");
+		});
+		this.origin.createContext("/broken/", HttpExchange::close);
 		this.origin.setExecutor(Executors.newCachedThreadPool());
 		this.origin.start();
 		this.shared = new SharedHttpClient(PoolingHttpClientConnectionManagerBuilder.create().build(),
@@ -105,6 +110,32 @@ class RequestCollapsingTests {
 			assertThat(this.shared.outcomes().collapsed()).isEqualTo(19);
 			assertThat(this.shared.outcomes().count(CacheOutcome.HIT)).isEqualTo(19);
 		});
+	}
+
+	@Test
+	void everyFlightLandsWhateverTheNumberOfDistinctUrls() throws Exception {
+		RequestCollapser collapser = this.shared.collapser();
+		assertThat(collapser).isNotNull();
+		assertTimeoutPreemptively(HANG, () -> {
+			List<Future<String>> calls = new ArrayList<>();
+			for (int i = 0; i < 2_000; i++) {
+				String path = ((i % 10 == 0) ? "/broken/" : "/distinct/") + i;
+				calls.add(this.callers.submit(() -> {
+					try {
+						return get(this.factory, path, null);
+					}
+					catch (IOException ex) {
+						return "failed";
+					}
+				}));
+			}
+			int failed = 0;
+			for (Future<String> call : calls) {
+				failed += call.get().equals("failed") ? 1 : 0;
+			}
+			assertThat(failed).isEqualTo(200);
+		});
+		assertThat(collapser.flightsInProgress()).isZero();
 	}
 
 	@Test
