@@ -248,9 +248,9 @@ public final class ETagAutoConfiguration {
 			if (!stored.isEmpty()) {
 				logger.warn("resilience.etag: in-memory resource version store active for " + stored + " (max-entries="
 						+ this.maxEntries + "). It is correct on a single instance only: a change made through one "
-						+ "instance is not seen by another, which keeps answering 304 for the old content. Provide a "
-						+ "shared ResourceVersionStore or ResourceVersionResolver beans when running more than one "
-						+ "instance.");
+						+ "instance is not seen by another, which keeps answering 304 for the old content. When running more "
+						+ "than one instance, set resilience.etag.store=redis or provide ResourceVersionResolver beans "
+						+ "(or a shared ResourceVersionStore).");
 			}
 		}
 
