@@ -1,6 +1,13 @@
 package dev.resilience.shedding;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import dev.resilience.test.shedding.AutoConfigureWorkerPoolPressure;
 import dev.resilience.test.shedding.WorkerPoolPressure;
@@ -55,6 +62,9 @@ class ShedObservationIntegrationTests {
 		@Autowired
 		MeterRegistry meterRegistry;
 
+		@Autowired
+		ServerRequestShedObserver observer;
+
 		@Test
 		void shedRequestsAreCountedOnceWith429AndTheirUriTemplateAndServedOnesAsBefore() {
 			try (Hold hold = this.pressure.reach(0.85)) {
@@ -79,6 +89,60 @@ class ShedObservationIntegrationTests {
 			assertThat(shed.getId().getTag("exception")).isEqualTo("none");
 			assertThat(hasRawPath(this.meterRegistry, "/reports/lyon")).isFalse();
 			assertThat(hasRawPath(this.meterRegistry, "/reports/paris")).isFalse();
+			// Boot's own observation set-up: the later shed requests were recorded in this timer directly
+			assertThat(this.observer.recordsDirectly("/reports/{city}", "GET")).isTrue();
+		}
+
+	}
+
+	@Nested
+	@SpringBootTest(classes = SheddingTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+			properties = { "server.tomcat.threads.max=10", "management.observations.key-values.region=eu-west",
+					"management.metrics.tags.application=shop" })
+	@AutoConfigureWorkerPoolPressure
+	class ConcurrentShedRequestsWithBootsCommonKeyValuesAndTags {
+
+		@LocalServerPort
+		int port;
+
+		@Autowired
+		WorkerPoolPressure pressure;
+
+		@Autowired
+		MeterRegistry meterRegistry;
+
+		@Autowired
+		ServerRequestShedObserver observer;
+
+		@Test
+		void everyShedRequestIsCountedInOneSeriesCarryingThem() throws Exception {
+			int callers = 6;
+			int each = 10;
+			ExecutorService executor = Executors.newFixedThreadPool(callers);
+			try (Hold hold = this.pressure.reach(0.85)) {
+				List<Future<Integer>> statuses = new ArrayList<>();
+				for (int i = 0; i < callers * each; i++) {
+					String path = "/reports/city-" + i;
+					statuses.add(executor.submit(() -> Http.get(this.port, path).statusCode()));
+				}
+				for (Future<Integer> status : statuses) {
+					assertThat(status.get(30, TimeUnit.SECONDS)).isEqualTo(429);
+				}
+			}
+			finally {
+				executor.shutdownNow();
+			}
+			await().atMost(OBSERVED)
+				.untilAsserted(() -> assertThat(count(this.meterRegistry, "/reports/{city}", "429"))
+					.isEqualTo(callers * each));
+			Collection<Timer> shed = this.meterRegistry.find("http.server.requests").tag("status", "429").timers();
+			assertThat(shed).singleElement().satisfies((timer) -> {
+				assertThat(timer.getId().getTag("region")).isEqualTo("eu-west");
+				assertThat(timer.getId().getTag("application")).isEqualTo("shop");
+			});
+			assertThat(this.observer.recordsDirectly("/reports/{city}", "GET")).isTrue();
+			assertThat(this.meterRegistry.find("http.server.requests.active").longTaskTimers())
+				.allSatisfy((active) -> assertThat(active.activeTasks()).isZero());
 		}
 
 	}

@@ -62,16 +62,23 @@ class ShedTracingIntegrationTests {
 	@Autowired
 	List<MutableSpan> spans;
 
+	@Autowired
+	ServerRequestShedObserver observer;
+
 	@Test
 	void shedRequestIsAServerSpanInTheCallersTraceWithItsStatusAndUriTemplate() throws Exception {
 		try (Hold hold = this.pressure.reach(0.85)) {
 			assertThat(get("/reports/lyon", "a2fb4a1d1a96d312")).isShed();
+			assertThat(get("/reports/nice", "c41d7a26e1f34b90")).isShed();
 		}
 		assertThat(get("/reports/paris", "b7ad6b7169203331").statusCode()).isEqualTo(200);
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
 			assertThat(spanWithParent("a2fb4a1d1a96d312")).isNotNull();
 			assertThat(spanWithParent("b7ad6b7169203331")).isNotNull();
+			// not only the first: with tracing on, every shed request is observed in full
+			assertThat(spanWithParent("c41d7a26e1f34b90")).isNotNull();
 		});
+		assertThat(this.observer.recordsDirectly("/reports/{city}", "GET")).isFalse();
 		MutableSpan shed = spanWithParent("a2fb4a1d1a96d312");
 		assertThat(shed.kind()).isEqualTo(brave.Span.Kind.SERVER);
 		assertThat(shed.traceId()).isEqualTo(TRACE_ID);

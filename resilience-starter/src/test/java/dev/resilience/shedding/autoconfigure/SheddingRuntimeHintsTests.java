@@ -1,6 +1,8 @@
 package dev.resilience.shedding.autoconfigure;
 
 import dev.resilience.shedding.Sheddable;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
+import io.micrometer.observation.ObservationRegistry.ObservationConfig;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.aot.hint.MemberCategory;
@@ -20,6 +22,18 @@ class SheddingRuntimeHintsTests {
 		assertThat(RuntimeHintsPredicates.reflection()
 			.onType(Sheddable.class)
 			.withMemberCategory(MemberCategory.INVOKE_DECLARED_METHODS)).accepts(hints);
+	}
+
+	@Test
+	void registersTheObservationConfigurationTheShedRequestObserverReads() {
+		RuntimeHints hints = new RuntimeHints();
+		new SheddingRuntimeHints().registerHints(hints, getClass().getClassLoader());
+		for (String field : new String[] { "observationHandlers", "observationPredicates", "observationFilters" }) {
+			assertThat(RuntimeHintsPredicates.reflection().onFieldAccess(ObservationConfig.class, field))
+				.accepts(hints);
+		}
+		assertThat(RuntimeHintsPredicates.reflection()
+			.onFieldAccess(DefaultMeterObservationHandler.class, "meterRegistry")).accepts(hints);
 	}
 
 	@Test
