@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import io.micrometer.common.KeyValue;
 import io.micrometer.core.instrument.Clock;
@@ -59,9 +60,12 @@ final class ShedRequestTimers {
 
 	private static final String NO_ERROR = "none";
 
+	private static final Object OBSERVE_IN_FULL = new Object();
+
 	private final MeterRegistry meterRegistry;
 
-	private final ConcurrentMap<String, @Nullable Timer[]> byUriTemplate = new ConcurrentHashMap<>();
+	// per URI template, indexed like METHODS: the Timer, or OBSERVE_IN_FULL once no timer was found
+	private final ConcurrentMap<String, AtomicReferenceArray<Object>> byUriTemplate = new ConcurrentHashMap<>();
 
 	private final Clock clock;
 
@@ -136,15 +140,16 @@ final class ShedRequestTimers {
 	}
 
 	private @Nullable Timer get(String uriTemplate, String method) {
-		@Nullable Timer[] timers = this.byUriTemplate.get(uriTemplate);
+		AtomicReferenceArray<Object> timers = this.byUriTemplate.get(uriTemplate);
 		int index = METHODS.indexOf(method);
-		return (timers != null && index >= 0) ? timers[index] : null;
+		return (timers != null && index >= 0 && timers.get(index) instanceof Timer timer) ? timer : null;
 	}
 
 	/**
 	 * Remember the timer that a completed, successful observation of a shed request was recorded in: the one
 	 * Micrometer's meter handler registers under the observation's name and final low-cardinality key values, with no
-	 * error. Nothing is remembered if no such timer exists.
+	 * error. If there is no such timer (a meter filter denied it, for example), the URI template and method are
+	 * observed in full from now on, without looking again.
 	 * @param uriTemplate the URI template or path rule pattern
 	 * @param method the request's method
 	 * @param context the observation's context, after it stopped
@@ -154,16 +159,20 @@ final class ShedRequestTimers {
 		if (index < 0) {
 			return;
 		}
+		AtomicReferenceArray<Object> timers = this.byUriTemplate.computeIfAbsent(uriTemplate,
+				(key) -> new AtomicReferenceArray<>(METHODS.size()));
+		if (timers.get(index) != null) {
+			return;
+		}
 		List<Tag> tags = new ArrayList<>();
 		for (KeyValue keyValue : context.getLowCardinalityKeyValues()) {
 			tags.add(Tag.of(keyValue.getKey(), keyValue.getValue()));
 		}
-		Collection<Timer> timers = this.meterRegistry.find(context.getName()).tags(tags).tag(ERROR_TAG, NO_ERROR).timers();
-		if (timers.size() == 1) {
-			this.byUriTemplate.computeIfAbsent(uriTemplate, (key) -> new Timer[METHODS.size()])[index] = timers
-				.iterator()
-				.next();
-		}
+		Collection<Timer> found = this.meterRegistry.find(context.getName())
+			.tags(tags)
+			.tag(ERROR_TAG, NO_ERROR)
+			.timers();
+		timers.compareAndSet(index, null, (found.size() == 1) ? found.iterator().next() : OBSERVE_IN_FULL);
 	}
 
 	private static void addHandling(ObservationHandler<?> handler, Observation.Context context,

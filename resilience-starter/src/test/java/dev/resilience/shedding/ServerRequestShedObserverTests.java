@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.micrometer.common.KeyValue;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.Observation;
@@ -198,6 +199,21 @@ class ServerRequestShedObserverTests {
 		Timer failed = this.meters.get("http.server.requests").tag("status", "500").timer();
 		assertThat(failed.count()).isEqualTo(1);
 		assertThat(failed.getId().getTag("exception")).isEqualTo("IllegalStateException");
+	}
+
+	@Test
+	void aTimerThatAMeterFilterDeniesLeavesTheShedRequestsObservedInFull() throws Exception {
+		this.meters.config().meterFilter(MeterFilter.denyNameStartsWith("http.server.requests"));
+		ServerRequestShedObserver observer = new ServerRequestShedObserver(this.observations,
+				new DefaultServerRequestObservationConvention());
+		MockHttpServletResponse response = new MockHttpServletResponse();
+		for (int i = 0; i < 5; i++) {
+			observer.observe(new MockHttpServletRequest("GET", "/reports/" + i), response, "/reports/{city}",
+					(req, res) -> res.setStatus(429));
+		}
+		assertThat(response.getStatus()).isEqualTo(429);
+		assertThat(observer.recordsDirectly("/reports/{city}", "GET")).isFalse();
+		assertThat(this.meters.find("http.server.requests").timers()).isEmpty();
 	}
 
 	private static void shed(ServerRequestShedObserver observer, String method, String path, String uriTemplate)
