@@ -2,6 +2,7 @@ package dev.resilience.benchmarks.overload;
 
 import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.DoubleSummaryStatistics;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -109,23 +110,31 @@ final class ResultTable {
 
 	/**
 	 * Print, per variant that rejects, what a rejection cost the service's worker thread during the spike, from the
-	 * engine valve to the answer (see {@link RejectionCosts}): the medians of the rounds' averages.
+	 * engine valve to the answer (see {@link RejectionCosts}): the median of the rounds' CPU averages, and the lowest
+	 * and highest of the rounds' allocation averages. Each service JVM settles in one of two allocation levels about a
+	 * kilobyte apart, whatever the variant (observed in every variant; the cause is not known), so a median of allocation would compare the levels the rounds happened to land in, not the variants;
+	 * the lowest and the highest compare them level for level.
 	 * @param out where to print
 	 */
 	void printRejectionCosts(PrintStream out) {
-		out.println("Cost of one rejection on the service's worker thread during the spike (median of the rounds' "
-				+ "averages; from Tomcat's engine valve to the finished response):");
+		out.println("Cost of one rejection on the service's worker thread during the spike (from Tomcat's engine valve "
+				+ "to the finished response; CPU: median of the rounds' averages; allocation: lowest and highest of "
+				+ "the rounds' averages, see RejectionCosts):");
 		out.println();
-		out.println("| variant | rejections measured | CPU per rejection, µs | allocated per rejection, bytes |");
-		out.println("|---|--:|--:|--:|");
+		out.println("| variant | rejections measured | CPU per rejection, µs | allocated per rejection, bytes, lowest "
+				+ "| highest |");
+		out.println("|---|--:|--:|--:|--:|");
 		this.byVariant.forEach((variant, rounds) -> {
 			if (rounds.stream().allMatch((r) -> r.rejectionCost().rejections() == 0)) {
 				return;
 			}
-			out.printf("| (%s) %s | %.0f | %.1f | %.0f |%n", variant.key(), variant.description(),
+			DoubleSummaryStatistics bytes = rounds.stream()
+				.mapToDouble((r) -> r.rejectionCost().bytesPerRejection())
+				.summaryStatistics();
+			out.printf("| (%s) %s | %.0f | %.1f | %.0f | %.0f |%n", variant.key(), variant.description(),
 					median(rounds, (r) -> r.rejectionCost().rejections()),
-					median(rounds, (r) -> r.rejectionCost().cpuMicrosPerRejection()),
-					median(rounds, (r) -> r.rejectionCost().bytesPerRejection()));
+					median(rounds, (r) -> r.rejectionCost().cpuMicrosPerRejection()), bytes.getMin(),
+					bytes.getMax());
 		});
 		out.println();
 	}

@@ -42,8 +42,10 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
 
 /**
  * One rejection of {@code GET /expensive}, in process, without a server: the starter's filter (with shed requests
- * recorded as {@code http.server.requests} observations through Micrometer's meter handler, as Boot's actuator sets
- * it up, and without) against the spike scenario's resilience4j bulkhead filter with a full bulkhead. Run it with
+ * recorded in {@code http.server.requests} through Micrometer's meter handler alone, as Boot's actuator sets it up
+ * without tracing, so that later ones go to their timer directly; with a second handler, as tracing adds, so that
+ * each one is observed in full; and without recording) against the spike scenario's resilience4j bulkhead filter
+ * with a full bulkhead. Run it with
  * {@code -prof gc} for the bytes allocated per rejection; {@link #mockRequestOnly()} is what creating the mock
  * request and response costs every benchmark.
  */
@@ -63,6 +65,8 @@ public class ShedRejectionBenchmark {
 
 	private LoadSheddingFilter observed;
 
+	private LoadSheddingFilter observedInFull;
+
 	private LoadSheddingFilter unobserved;
 
 	private BulkheadFilter bulkhead;
@@ -80,6 +84,12 @@ public class ShedRejectionBenchmark {
 		observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters));
 		this.observed = filter(mapping, meters,
 				new ServerRequestShedObserver(observations, new DefaultServerRequestObservationConvention()));
+		ObservationRegistry withAnotherHandler = ObservationRegistry.create();
+		withAnotherHandler.observationConfig()
+			.observationHandler(new DefaultMeterObservationHandler(meters))
+			.observationHandler((context) -> true);
+		this.observedInFull = filter(mapping, meters,
+				new ServerRequestShedObserver(withAnotherHandler, new DefaultServerRequestObservationConvention()));
 		this.unobserved = filter(mapping, meters, ShedRequestObserver.NONE);
 		Bulkhead full = Bulkhead.of("expensive",
 				BulkheadConfig.custom().maxConcurrentCalls(16).maxWaitDuration(Duration.ZERO).build());
@@ -117,6 +127,11 @@ public class ShedRejectionBenchmark {
 	@Benchmark
 	public MockHttpServletResponse starterObserved() throws IOException, ServletException {
 		return reject(this.observed::doFilter);
+	}
+
+	@Benchmark
+	public MockHttpServletResponse starterObservedInFull() throws IOException, ServletException {
+		return reject(this.observedInFull::doFilter);
 	}
 
 	@Benchmark

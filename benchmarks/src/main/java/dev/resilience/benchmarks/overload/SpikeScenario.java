@@ -137,9 +137,10 @@ public final class SpikeScenario {
 					spike.generatorCores(), serviceCores, Machine.loadAverage(), rejectionCost,
 					spike.criticalP99Timeline());
 			System.out.printf("round %d (%s) %s: critical p99 %.1f ms (no spike %.1f ms), %d errors; "
-					+ "expensive %.0f 2xx/s, %d x 429 [%d s]%n", round, variant.key(), variant.description(),
-					spike.critical().p99Nanos() / 1e6, baseline.p99Nanos() / 1e6, spike.critical().errors(),
-					spike.expensive().goodput(), spike.expensive().rejected(),
+					+ "expensive %.0f 2xx/s, %d x 429, %.1f µs and %.0f bytes per rejection [%d s]%n", round,
+					variant.key(), variant.description(), spike.critical().p99Nanos() / 1e6, baseline.p99Nanos() / 1e6,
+					spike.critical().errors(), spike.expensive().goodput(), spike.expensive().rejected(),
+					rejectionCost.cpuMicrosPerRejection(), rejectionCost.bytesPerRejection(),
 					(System.nanoTime() - started) / 1_000_000_000);
 			return result;
 		}
