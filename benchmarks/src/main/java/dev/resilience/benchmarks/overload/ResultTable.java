@@ -112,7 +112,8 @@ final class ResultTable {
 	 * Print, per variant that rejects, what a rejection cost the service's worker thread during the spike, from the
 	 * engine valve to the answer (see {@link RejectionCosts}): the median of the rounds' CPU averages, and the lowest
 	 * and highest of the rounds' allocation averages. Each service JVM settles in one of two allocation levels about a
-	 * kilobyte apart, whatever the variant (observed in every variant; the cause is not known), so a median of allocation would compare the levels the rounds happened to land in, not the variants;
+	 * kilobyte apart, whatever the variant (C2's escape analysis removes that much allocation in some JVMs and not in
+	 * others: with {@code -XX:-DoEscapeAnalysis} every round is at the upper level), so a median of allocation would compare the levels the rounds happened to land in, not the variants;
 	 * the lowest and the highest compare them level for level.
 	 * @param out where to print
 	 */
