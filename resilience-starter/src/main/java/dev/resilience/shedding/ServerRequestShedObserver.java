@@ -94,6 +94,16 @@ public class ServerRequestShedObserver implements ShedRequestObserver {
 		return timers != null && timers.knows(uriTemplate, method);
 	}
 
+	/**
+	 * Number of URI templates and path rule patterns whose shed requests are, or are about to be, recorded directly:
+	 * bounded by the application's mappings and path rules, whatever paths clients send.
+	 * @return the count
+	 */
+	int uriTemplatesRemembered() {
+		ShedRequestTimers timers = this.timers;
+		return (timers != null) ? timers.size() : 0;
+	}
+
 	private void observeInFull(HttpServletRequest request, HttpServletResponse response, String uriTemplate,
 			Rejection rejection) throws IOException {
 		ServerRequestObservationContext context = context(request, response, uriTemplate);

@@ -139,6 +139,14 @@ final class ShedRequestTimers {
 		return get(uriTemplate, method) != null;
 	}
 
+	/**
+	 * Number of URI templates and path rule patterns whose timers are looked for.
+	 * @return the count
+	 */
+	int size() {
+		return this.byUriTemplate.size();
+	}
+
 	private @Nullable Timer get(String uriTemplate, String method) {
 		AtomicReferenceArray<Object> timers = this.byUriTemplate.get(uriTemplate);
 		int index = METHODS.indexOf(method);

@@ -7,6 +7,7 @@ import io.micrometer.common.KeyValue;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.search.Search;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.Observation;
@@ -202,9 +203,19 @@ class ServerRequestShedObserverTests {
 	}
 
 	@Test
-	void aTimerThatAMeterFilterDeniesLeavesTheShedRequestsObservedInFull() throws Exception {
-		this.meters.config().meterFilter(MeterFilter.denyNameStartsWith("http.server.requests"));
-		ServerRequestShedObserver observer = new ServerRequestShedObserver(this.observations,
+	void aTimerThatAMeterFilterDeniesIsLookedForOnceAndTheShedRequestsStayObservedInFull() throws Exception {
+		AtomicInteger searches = new AtomicInteger();
+		SimpleMeterRegistry meters = new SimpleMeterRegistry() {
+			@Override
+			public Search find(String name) {
+				searches.incrementAndGet();
+				return super.find(name);
+			}
+		};
+		meters.config().meterFilter(MeterFilter.denyNameStartsWith("http.server.requests"));
+		ObservationRegistry observations = ObservationRegistry.create();
+		observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters));
+		ServerRequestShedObserver observer = new ServerRequestShedObserver(observations,
 				new DefaultServerRequestObservationConvention());
 		MockHttpServletResponse response = new MockHttpServletResponse();
 		for (int i = 0; i < 5; i++) {
@@ -213,7 +224,8 @@ class ServerRequestShedObserverTests {
 		}
 		assertThat(response.getStatus()).isEqualTo(429);
 		assertThat(observer.recordsDirectly("/reports/{city}", "GET")).isFalse();
-		assertThat(this.meters.find("http.server.requests").timers()).isEmpty();
+		assertThat(meters.find("http.server.requests").timers()).isEmpty();
+		assertThat(searches).hasValue(2); // the observer's one, and the assertion's
 	}
 
 	private static void shed(ServerRequestShedObserver observer, String method, String path, String uriTemplate)
